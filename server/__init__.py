@@ -1,0 +1,31 @@
+"""The vnkg web service: create_app() and one blueprint per area.
+
+sparql    /sparql (/query, /update): the SPARQL 1.1 protocol, with limits
+store     /store: the Graph Store HTTP Protocol
+export    /export.{ttl,trig,nq,nt,jsonld}: the whole graph, streamed
+resources /id/...: linked-data pages and their machine twins
+browse    /, /search, /ontology, ...: the pages a person browses
+"""
+
+from __future__ import annotations
+
+from flask import Flask
+
+from kg.config import Settings
+
+from .state import State
+
+
+def create_app(settings: Settings | None = None, **overrides) -> Flask:
+    settings = settings or Settings.from_env(**overrides)
+    app = Flask(__name__)
+    app.config["SETTINGS"] = settings
+    app.config["MAX_CONTENT_LENGTH"] = max(settings.max_request_bytes, settings.max_upload_bytes)
+    app.extensions["vnkg"] = State(settings)
+
+    from . import browse, errors, export, resources, sparql, store
+
+    errors.register(app)
+    for module in (sparql, store, export, resources, browse):
+        app.register_blueprint(module.bp)
+    return app

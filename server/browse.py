@@ -1,0 +1,5 @@
+"""Blueprint: browse (being built)."""
+
+from flask import Blueprint
+
+bp = Blueprint("browse", __name__)

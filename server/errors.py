@@ -1,0 +1,28 @@
+"""Error pages: a readable body and the right status, never a traceback."""
+
+from __future__ import annotations
+
+from flask import Flask, jsonify, request
+from werkzeug.exceptions import HTTPException
+
+
+def register(app: Flask) -> None:
+    @app.errorhandler(HTTPException)
+    def http_error(exc: HTTPException):
+        body = {"error": exc.name, "status": exc.code, "message": exc.description}
+        if request.accept_mimetypes.best_match(["application/json", "text/html", "text/plain"]) == "text/html":
+            return f"<!doctype html><title>{exc.code} {exc.name}</title><h1>{exc.code} {exc.name}</h1><p>{_escape(exc.description)}</p>", exc.code
+        if request.accept_mimetypes.best == "application/json":
+            return jsonify(body), exc.code
+        return f"{exc.code} {exc.name}: {exc.description}\n", exc.code, {"Content-Type": "text/plain; charset=utf-8"}
+
+    @app.errorhandler(Exception)
+    def internal_error(exc: Exception):
+        app.logger.exception("unhandled error")
+        return "500 Internal Server Error: the server failed; the error is logged.\n", 500, {"Content-Type": "text/plain; charset=utf-8"}
+
+
+def _escape(text: str | None) -> str:
+    from markupsafe import escape
+
+    return str(escape(text or ""))

@@ -1,0 +1,5 @@
+"""Blueprint: export (being built)."""
+
+from flask import Blueprint
+
+bp = Blueprint("export", __name__)
