@@ -10,11 +10,13 @@ def register(app: Flask) -> None:
     @app.errorhandler(HTTPException)
     def http_error(exc: HTTPException):
         body = {"error": exc.name, "status": exc.code, "message": exc.description}
+        # Keep the headers the exception carries (Retry-After, WWW-Authenticate, Allow, ...).
+        headers = [(k, v) for k, v in exc.get_headers() if k.lower() not in ("content-type", "content-length")]
         if request.accept_mimetypes.best_match(["application/json", "text/html", "text/plain"]) == "text/html":
-            return f"<!doctype html><title>{exc.code} {exc.name}</title><h1>{exc.code} {exc.name}</h1><p>{_escape(exc.description)}</p>", exc.code
+            return f"<!doctype html><title>{exc.code} {exc.name}</title><h1>{exc.code} {exc.name}</h1><p>{_escape(exc.description)}</p>", exc.code, headers
         if request.accept_mimetypes.best == "application/json":
-            return jsonify(body), exc.code
-        return f"{exc.code} {exc.name}: {exc.description}\n", exc.code, {"Content-Type": "text/plain; charset=utf-8"}
+            return jsonify(body), exc.code, headers
+        return f"{exc.code} {exc.name}: {exc.description}\n", exc.code, [("Content-Type", "text/plain; charset=utf-8"), *headers]
 
     @app.errorhandler(Exception)
     def internal_error(exc: Exception):

@@ -1,5 +1,369 @@
-"""Blueprint: sparql (being built)."""
+"""Blueprint sparql: the SPARQL 1.1 Protocol on /sparql (queries and updates), /query and /update.
 
-from flask import Blueprint
+Queries: GET `?query=`, POST `application/x-www-form-urlencoded` (`query=`), or POST
+`application/sparql-query` (the body is the query); `default-graph-uri` / `named-graph-uri` name the
+dataset (default: the union of all graphs). The answer format comes from `Accept` (q-values honoured)
+or from `format=` (json, xml, csv, tsv for SELECT / ASK; turtle, ntriples, rdfxml, jsonld, nquads, trig
+for CONSTRUCT / DESCRIBE; a media type works too); without either, JSON for SELECT / ASK and Turtle
+for graphs. `timeout=` (seconds) may lower the server's time limit for one query.
+
+Limits (kg.querying): a query is stopped at the time limit with 503 and a body that says the limit
+(503 as Fuseki does; no Retry-After, since the same query would be stopped again); when every worker
+and queue place is taken, 503 with Retry-After. An answer cut at `max_rows` rows / triples carries
+`X-VNKG-Truncated: true` (and in SPARQL JSON a top-level `"vnkg:truncated": true`, in SPARQL XML a
+`<link href="https://w3id.org/vnkg/def/core#truncated"/>`). Request bodies over `max_request_bytes`
+get 413. SERVICE and LOAD may reach only the hosts on `allowed_hosts` (kg.safety): others get 403.
+
+Updates: POST form `update=` or POST `application/sparql-update`, with `Authorization: Bearer TOKEN`
+matching `update_token`. No token configured: the service is read-only (403). A missing or wrong
+token: 401. A refused update changes nothing. Updates run in this process on the writable store,
+without a time limit (they are trusted: they need the token); afterwards the query workers reopen.
+`using-graph-uri` / `using-named-graph-uri` are not supported yet (400).
+"""
+
+from __future__ import annotations
+
+import hmac
+import json
+import threading
+import time
+
+from flask import Blueprint, Response, current_app, g, request
+from markupsafe import escape
+from werkzeug.datastructures import WWWAuthenticate
+from werkzeug.exceptions import (
+    BadGateway,
+    BadRequest,
+    Forbidden,
+    HTTPException,
+    InternalServerError,
+    NotAcceptable,
+    RequestEntityTooLarge,
+    ServiceUnavailable,
+    Unauthorized,
+    UnsupportedMediaType,
+)
+
+from kg import querying, safety
+
+from .state import state
 
 bp = Blueprint("sparql", __name__)
+
+# Media types offered, in order of preference (the first wins for */*).
+RESULT_MEDIA = [
+    ("json", "application/sparql-results+json"),
+    ("xml", "application/sparql-results+xml"),
+    ("csv", "text/csv"),
+    ("tsv", "text/tab-separated-values"),
+    ("json", "application/json"),
+    ("xml", "application/xml"),
+    ("xml", "text/xml"),
+]
+GRAPH_MEDIA = [
+    ("turtle", "text/turtle"),
+    ("ntriples", "application/n-triples"),
+    ("rdfxml", "application/rdf+xml"),
+    ("jsonld", "application/ld+json"),
+    ("nquads", "application/n-quads"),
+    ("trig", "application/trig"),
+    ("ntriples", "text/plain"),
+    ("jsonld", "application/json"),
+    ("turtle", "application/x-turtle"),
+    ("rdfxml", "application/xml"),
+    ("rdfxml", "text/xml"),
+]
+# `format=` names and aliases -> (results format or None, graph format or None)
+FORMAT_NAMES = {
+    "json": ("json", "jsonld"),
+    "srj": ("json", None),
+    "xml": ("xml", "rdfxml"),
+    "srx": ("xml", None),
+    "csv": ("csv", None),
+    "tsv": ("tsv", None),
+    "turtle": (None, "turtle"),
+    "ttl": (None, "turtle"),
+    "ntriples": (None, "ntriples"),
+    "n-triples": (None, "ntriples"),
+    "nt": (None, "ntriples"),
+    "rdfxml": (None, "rdfxml"),
+    "rdf": (None, "rdfxml"),
+    "rdf+xml": (None, "rdfxml"),
+    "jsonld": (None, "jsonld"),
+    "json-ld": (None, "jsonld"),
+    "nquads": (None, "nquads"),
+    "n-quads": (None, "nquads"),
+    "nq": (None, "nquads"),
+    "trig": (None, "trig"),
+}
+
+_log_lock = threading.Lock()
+
+
+# --- routes ---------------------------------------------------------------------------------------
+
+
+@bp.route("/sparql", methods=["GET", "POST"])
+def sparql():
+    return _endpoint(allow_query=True, allow_update=True)
+
+
+@bp.route("/query", methods=["GET", "POST"])
+def query():
+    return _endpoint(allow_query=True, allow_update=False)
+
+
+@bp.route("/update", methods=["POST"])
+def update():
+    return _endpoint(allow_query=False, allow_update=True)
+
+
+@bp.after_request
+def _cors(response: Response) -> Response:
+    if current_app.config["SETTINGS"].cors and not g.get("vnkg_update"):
+        response.headers["Access-Control-Allow-Origin"] = "*"
+        response.headers["Access-Control-Expose-Headers"] = "X-VNKG-Truncated, Content-Type"
+        if request.method == "OPTIONS":
+            response.headers["Access-Control-Allow-Methods"] = "GET, POST, OPTIONS"
+            response.headers["Access-Control-Allow-Headers"] = "Content-Type, Accept"
+            response.headers["Access-Control-Max-Age"] = "86400"
+    return response
+
+
+# --- the protocol ---------------------------------------------------------------------------------
+
+
+def _endpoint(allow_query: bool, allow_update: bool):
+    settings = current_app.config["SETTINGS"]
+    request.max_content_length = settings.max_request_bytes
+    if len(request.query_string) > settings.max_request_bytes:
+        raise RequestEntityTooLarge(f"the request is larger than the limit of {settings.max_request_bytes} bytes")
+    op, text, params = _read_operation()
+    if op is None:
+        return _help(allow_query, allow_update)
+    if op == "update":
+        if not allow_update:
+            raise BadRequest("this endpoint answers queries; send updates to /update or /sparql")
+        g.vnkg_update = True
+        return _update(text, params, settings)
+    if not allow_query:
+        raise BadRequest("this endpoint runs updates (parameter `update`); send queries to /query or /sparql")
+    return _query(text, params, settings)
+
+
+def _read_operation():
+    """(`"query"` | `"update"` | None, text, parameters) from any of the protocol's request forms."""
+    if request.method == "GET":
+        params = request.args
+        if "update" in params:
+            raise BadRequest("updates must be sent with POST (form parameter `update` or application/sparql-update)")
+        return ("query", _one(params, "query"), params) if "query" in params else (None, "", params)
+    mimetype = request.mimetype
+    if mimetype == "application/x-www-form-urlencoded":
+        form = request.form
+        params = _merge(request.args, form)
+        if "query" in form and "update" in form:
+            raise BadRequest("give either `query` or `update`, not both")
+        if "update" in form:
+            return "update", _one(form, "update"), params
+        if "query" in form:
+            return "query", _one(form, "query"), params
+        raise BadRequest("missing form parameter `query` (or `update`)")
+    if mimetype in ("application/sparql-query", "application/sparql-update"):
+        try:
+            text = request.get_data(cache=True).decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise BadRequest(f"the request body is not UTF-8: {exc}") from None
+        return ("query" if mimetype.endswith("query") else "update"), text, request.args
+    raise UnsupportedMediaType(
+        f"unsupported Content-Type {mimetype or '(none)'!r}: POST application/sparql-query, "
+        "application/sparql-update or application/x-www-form-urlencoded"
+    )
+
+
+def _one(params, name: str) -> str:
+    values = params.getlist(name)
+    if len(values) != 1:
+        raise BadRequest(f"give exactly one `{name}` parameter (got {len(values)})")
+    return values[0]
+
+
+def _merge(a, b):
+    from werkzeug.datastructures import MultiDict
+
+    merged = MultiDict(a)
+    for key, value in b.items(multi=True):
+        merged.add(key, value)
+    return merged
+
+
+def _query(text: str, params, settings) -> Response:
+    try:
+        scan = safety.check(text, settings.allowed_hosts)
+    except safety.Refused as exc:
+        raise Forbidden(str(exc)) from None
+    results_format, graph_format = _negotiate(params)
+    req = querying.QueryRequest(
+        query=text,
+        default_graph=params.getlist("default-graph-uri") or None,
+        named_graphs=params.getlist("named-graph-uri") or None,
+        union=not scan.has_dataset,
+        results_format=results_format,
+        graph_format=graph_format,
+        max_rows=settings.max_rows,
+        prefixes=scan.prefixes,
+    )
+    timeout = _timeout(params)
+    started = time.monotonic()
+    status = 200
+    try:
+        answer = state().queries.run(req, timeout)
+    except querying.QueryError as exc:
+        status = exc.status
+        if isinstance(exc, querying.QueryFailed) and scan.remote:
+            status = 502
+            raise BadGateway(f"a SERVICE call failed: {exc.message}") from None
+        raise _http_error(exc) from None
+    finally:
+        _log(settings, "query", text, status, started)
+    response = Response(answer.body, status=200, content_type=_content_type(answer.media_type))
+    response.headers["Vary"] = "Accept"
+    if answer.truncated:
+        response.headers["X-VNKG-Truncated"] = "true"
+    return response
+
+
+def _update(text: str, params, settings) -> Response:
+    _authorise(settings)
+    for name in ("using-graph-uri", "using-named-graph-uri"):
+        if name in params:
+            raise BadRequest(f"`{name}` is not supported; put USING / USING NAMED in the update itself")
+    try:
+        scan = safety.check(text, settings.allowed_hosts)
+    except safety.Refused as exc:
+        raise Forbidden(str(exc)) from None
+    started = time.monotonic()
+    status = 204
+    try:
+        querying.run_update(state().store, text)
+    except querying.QueryError as exc:
+        status = exc.status
+        if isinstance(exc, querying.QueryFailed) and scan.remote:
+            status = 502
+            raise BadGateway(f"a LOAD or SERVICE call failed: {exc.message}") from None
+        raise _http_error(exc) from None
+    finally:
+        state().changed()
+        _log(settings, "update", text, status, started)
+    return Response(status=204)
+
+
+def _authorise(settings) -> None:
+    if settings.allow_anonymous_update:
+        return
+    if not settings.update_token:
+        raise Forbidden("this SPARQL service is read-only: updates are enabled by starting it with an update token")
+    scheme, _, credentials = request.headers.get("Authorization", "").partition(" ")
+    given = credentials.strip().encode()
+    if scheme.lower() != "bearer" or not hmac.compare_digest(given, settings.update_token.encode()):
+        raise Unauthorized(
+            "updates need the header `Authorization: Bearer <update token>`; the token is missing or wrong",
+            www_authenticate=WWWAuthenticate("bearer", {"realm": "vnkg"}),
+        )
+
+
+def _negotiate(params) -> tuple[str | None, str | None]:
+    """The results format and the graph format to answer in (None: the client accepts none)."""
+    name = params.get("format") or params.get("output")
+    if name:
+        key = name.strip().lower()
+        if key in FORMAT_NAMES:
+            return FORMAT_NAMES[key]
+        by_media = [f for f, m in RESULT_MEDIA if m == key], [f for f, m in GRAPH_MEDIA if m == key]
+        if by_media[0] or by_media[1]:
+            return (by_media[0] or [None])[0], (by_media[1] or [None])[0]
+        raise BadRequest(
+            f"unknown format {name!r}: use one of json, xml, csv, tsv (SELECT / ASK) or "
+            "turtle, ntriples, rdfxml, jsonld, nquads, trig (CONSTRUCT / DESCRIBE)"
+        )
+    if not request.headers.get("Accept", "").strip():
+        return "json", "turtle"
+    accept = request.accept_mimetypes
+    return _best(accept, RESULT_MEDIA), _best(accept, GRAPH_MEDIA)
+
+
+def _best(accept, offered) -> str | None:
+    media = accept.best_match([m for _, m in offered])
+    return dict((m, f) for f, m in reversed(offered)).get(media) if media else None
+
+
+def _timeout(params) -> float | None:
+    raw = params.get("timeout")
+    if not raw:
+        return None
+    try:
+        value = float(raw)
+    except ValueError:
+        raise BadRequest(f"`timeout` must be a number of seconds, not {raw!r}") from None
+    if not value > 0:
+        raise BadRequest("`timeout` must be more than 0 seconds")
+    return value
+
+
+def _http_error(exc: querying.QueryError) -> HTTPException:
+    if isinstance(exc, querying.Busy):
+        return ServiceUnavailable(exc.message, retry_after=exc.retry_after)
+    if isinstance(exc, querying.QueryTimeout):
+        return ServiceUnavailable(exc.message)
+    if isinstance(exc, querying.NotAcceptable):
+        return NotAcceptable(exc.message)
+    if isinstance(exc, querying.QuerySyntaxError):
+        return BadRequest(exc.message)
+    return InternalServerError(exc.message)
+
+
+def _content_type(media: str) -> str:
+    if media.startswith("text/") or media in ("application/sparql-results+json", "application/n-triples"):
+        return f"{media}; charset=utf-8"
+    return media
+
+
+def _help(allow_query: bool, allow_update: bool) -> Response:
+    if request.accept_mimetypes.best_match(["text/html", "application/json", "text/plain"]) != "text/html":
+        raise BadRequest("missing parameter `query`: GET /sparql?query=... or POST a query (see the SPARQL 1.1 Protocol)")
+    example = escape("SELECT ?s ?p ?o WHERE { ?s ?p ?o } LIMIT 10")
+    html = f"""<!doctype html>
+<html lang="en"><meta charset="utf-8"><title>SPARQL endpoint</title>
+<h1>SPARQL endpoint</h1>
+<p>This is the SPARQL 1.1 Protocol endpoint of vnkg. Write queries in the <a href="/sparql-ui">query editor</a>,
+or send them here: <code>GET {escape(request.path)}?query=…</code>, a form POST with <code>query=</code>, or a POST of
+<code>application/sparql-query</code>. The default graph is the union of all graphs.</p>
+<form action="{escape(request.path)}" method="get">
+<p><textarea name="query" rows="6" cols="80">{example}</textarea></p>
+<p><label>format <select name="format"><option>json</option><option>xml</option><option>csv</option><option>tsv</option>
+<option>turtle</option><option>jsonld</option></select></label> <button>Run</button></p>
+</form>
+</html>
+"""
+    return Response(html, content_type="text/html; charset=utf-8")
+
+
+def _log(settings, kind: str, text: str, status: int, started: float) -> None:
+    if not settings.query_log:
+        return
+    line = json.dumps(
+        {
+            "time": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+            "kind": kind,
+            "status": status,
+            "seconds": round(time.monotonic() - started, 4),
+            "client": request.remote_addr,
+            "text": text,
+        },
+        ensure_ascii=False,
+    )
+    try:
+        with _log_lock, open(settings.query_log, "a", encoding="utf-8") as f:
+            f.write(line + "\n")
+    except OSError:
+        current_app.logger.warning("cannot write the query log %s", settings.query_log)

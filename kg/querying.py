@@ -1,0 +1,467 @@
+"""Safe query execution: a time limit that really stops a query, a row cap, bounded concurrency.
+
+pyoxigraph has no time limit of its own and a running query cannot be interrupted, so queries run in
+a pool of worker processes (`QueryPool`). Each worker opens the store with `Store.read_only` and
+answers one request at a time over a pipe; the parent waits for the answer at most the time limit,
+and on timeout kills that worker (SIGKILL: a read-only store has nothing to lose), starts a fresh one
+in its place and raises `QueryTimeout`. Workers see fresh data: every request carries the pool's
+*generation*, which the writer bumps (`QueryPool.changed()`) after each update, and a worker reopens
+its read-only store when the generation moved or its view is older than `REOPEN_AFTER` seconds (so
+writes by another process, such as `vnkg build`, show up too). Reopening costs about 10 ms.
+
+Concurrency is bounded: at most `workers + queue` requests are admitted; the rest get `Busy`
+(HTTP 503 with Retry-After). Admitted requests wait for an idle worker.
+
+Results are serialised by pyoxigraph in the worker, never row by row in Python. The row cap works
+on pyoxigraph's own line-based output: solutions are written as TSV and triples as N-Triples (one
+row / triple per line) into a writer that stops the serialisation after `max_rows` lines; the kept
+lines are parsed back by pyoxigraph and written in the requested format. An answer that was cut
+says so (`QueryAnswer.truncated`); in SPARQL JSON results the body also carries a top-level
+`"vnkg:truncated": true`, in SPARQL XML results a `<link href="https://w3id.org/vnkg/def/core#truncated"/>`
+in the head, and in N-Triples / Turtle a closing comment line.
+
+A store without a path (in-memory, for tests) cannot be opened by another process; `LocalRunner`
+then runs queries in the calling thread, with the same answers but without a time limit.
+
+The default graph is the union of all graphs, unless the request names graphs
+(`default_graph` / `named_graphs`, the protocol's default-graph-uri / named-graph-uri) or the query
+has its own FROM / FROM NAMED.
+"""
+
+from __future__ import annotations
+
+import atexit
+import multiprocessing
+import os
+import queue
+import threading
+import time
+import weakref
+from dataclasses import dataclass, field
+
+import pyoxigraph as ox
+
+REOPEN_AFTER = 2.0  # seconds a worker keeps its read-only view of the store
+STARTUP_TIMEOUT = 60.0  # seconds a new worker may take to import and say it is ready
+TRUNCATED_IRI = "https://w3id.org/vnkg/def/core#truncated"
+
+# name -> (pyoxigraph format, media type); the names are the `format=` values of the service.
+RESULT_FORMATS: dict[str, tuple[ox.QueryResultsFormat, str]] = {
+    "json": (ox.QueryResultsFormat.JSON, "application/sparql-results+json"),
+    "xml": (ox.QueryResultsFormat.XML, "application/sparql-results+xml"),
+    "csv": (ox.QueryResultsFormat.CSV, "text/csv"),
+    "tsv": (ox.QueryResultsFormat.TSV, "text/tab-separated-values"),
+}
+GRAPH_FORMATS: dict[str, tuple[ox.RdfFormat, str]] = {
+    "turtle": (ox.RdfFormat.TURTLE, "text/turtle"),
+    "ntriples": (ox.RdfFormat.N_TRIPLES, "application/n-triples"),
+    "rdfxml": (ox.RdfFormat.RDF_XML, "application/rdf+xml"),
+    "jsonld": (ox.RdfFormat.JSON_LD, "application/ld+json"),
+    "nquads": (ox.RdfFormat.N_QUADS, "application/n-quads"),
+    "trig": (ox.RdfFormat.TRIG, "application/trig"),
+}
+
+
+# --- errors ---------------------------------------------------------------------------------------
+
+
+class QueryError(Exception):
+    """A query that could not be answered; `status` is the HTTP status that fits."""
+
+    status = 500
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
+class QuerySyntaxError(QueryError):
+    status = 400
+
+
+class QueryTimeout(QueryError):
+    status = 503
+
+
+class Busy(QueryError):
+    status = 503
+    retry_after = 2
+
+
+class NotAcceptable(QueryError):
+    status = 406
+
+
+class QueryFailed(QueryError):
+    status = 500
+
+
+_ERRORS = {cls.__name__: cls for cls in (QueryError, QuerySyntaxError, QueryTimeout, Busy, NotAcceptable, QueryFailed)}
+
+
+# --- requests and answers -------------------------------------------------------------------------
+
+
+@dataclass
+class QueryRequest:
+    query: str
+    default_graph: list[str] | None = None  # IRIs; None: not given
+    named_graphs: list[str] | None = None
+    union: bool = True  # default graph = union of all graphs, when no graph is named
+    results_format: str | None = "json"  # for SELECT / ASK; None: the client accepts none
+    graph_format: str | None = "turtle"  # for CONSTRUCT / DESCRIBE
+    max_rows: int = 10000
+    prefixes: dict[str, str] = field(default_factory=dict)  # for Turtle / TriG / RDF/XML output
+    base_iri: str | None = None
+
+
+@dataclass
+class QueryAnswer:
+    kind: str  # "solutions", "boolean" or "graph"
+    format: str  # a key of RESULT_FORMATS or GRAPH_FORMATS
+    media_type: str
+    body: bytes
+    truncated: bool = False
+    count: int | None = None  # rows or triples returned (None for ASK)
+
+
+# --- execution (in a worker, or in-process) -------------------------------------------------------
+
+
+class _Enough(Exception):
+    """Raised from inside a serialisation to stop it once the cap is reached."""
+
+
+class _LineCap:
+    """A binary writer that keeps the first `limit` lines and stops the writer after them."""
+
+    def __init__(self, limit: int):
+        self.limit = limit
+        self.buf = bytearray()
+        self.lines = 0
+        self.cut = False
+
+    def write(self, data) -> int:
+        data = bytes(data)
+        self.buf += data
+        self.lines += data.count(b"\n")
+        if self.lines > self.limit:
+            end = -1
+            for _ in range(self.limit):
+                end = self.buf.index(b"\n", end + 1)
+            del self.buf[end + 1 :]
+            self.lines = self.limit
+            self.cut = True
+            raise _Enough()
+        return len(data)
+
+    def flush(self) -> None:
+        pass
+
+
+def _capped(write, limit: int) -> _LineCap:
+    out = _LineCap(limit)
+    try:
+        write(out)
+    except _Enough:
+        pass
+    except Exception:
+        if not out.cut:
+            raise
+    return out
+
+
+def _dataset_kwargs(req: QueryRequest) -> dict:
+    if req.default_graph is not None or req.named_graphs is not None:
+        try:
+            return {
+                "default_graph": [ox.NamedNode(g) for g in req.default_graph or []],
+                "named_graphs": [ox.NamedNode(g) for g in req.named_graphs] if req.named_graphs is not None else None,
+            }
+        except ValueError as exc:
+            raise QuerySyntaxError(f"invalid graph IRI: {exc}") from exc
+    return {"use_default_graph_as_union": req.union}
+
+
+def execute(store: ox.Store, req: QueryRequest) -> QueryAnswer:
+    """Run one query on `store` and serialise its answer; raises QueryError subclasses."""
+    try:
+        result = store.query(req.query, base_iri=req.base_iri, **_dataset_kwargs(req))
+        if isinstance(result, ox.QueryBoolean):
+            fmt = _need(req.results_format, "an ASK query", RESULT_FORMATS)
+            body = result.serialize(format=RESULT_FORMATS[fmt][0])
+            return QueryAnswer("boolean", fmt, RESULT_FORMATS[fmt][1], body)
+        if isinstance(result, ox.QuerySolutions):
+            fmt = _need(req.results_format, "a SELECT query", RESULT_FORMATS)
+            return _solutions(result, fmt, req.max_rows)
+        fmt = _need(req.graph_format, "a CONSTRUCT or DESCRIBE query", GRAPH_FORMATS)
+        return _triples(result, fmt, req)
+    except QueryError:
+        raise
+    except SyntaxError as exc:
+        raise QuerySyntaxError(f"the query is not valid SPARQL: {exc.msg or exc}") from None
+    except (OSError, ValueError, RuntimeError) as exc:
+        raise QueryFailed(f"the query failed: {exc}") from None
+
+
+def _need(fmt: str | None, what: str, table: dict) -> str:
+    if fmt is None or fmt not in table:
+        offered = ", ".join(media for _, media in table.values())
+        raise NotAcceptable(f"the answer to {what} can be given as {offered}; the request accepts none of these")
+    return fmt
+
+
+def _solutions(result: ox.QuerySolutions, fmt: str, max_rows: int) -> QueryAnswer:
+    # TSV: a header line, then exactly one line per solution (literals escape their newlines).
+    cap = _capped(lambda out: result.serialize(out, ox.QueryResultsFormat.TSV), max_rows + 1)
+    tsv = bytes(cap.buf)
+    count = max(cap.lines - 1, 0)
+    if fmt == "tsv":
+        body = tsv
+    else:
+        body = ox.parse_query_results(tsv, ox.QueryResultsFormat.TSV).serialize(format=RESULT_FORMATS[fmt][0])
+    if cap.cut:
+        body = _mark_results(body, fmt)
+    return QueryAnswer("solutions", fmt, RESULT_FORMATS[fmt][1], body, cap.cut, count)
+
+
+def _mark_results(body: bytes, fmt: str) -> bytes:
+    if fmt == "json" and body.startswith(b"{"):
+        return b'{"vnkg:truncated":true,' + body[1:]
+    if fmt == "xml":
+        return body.replace(b"</head>", f'<link href="{TRUNCATED_IRI}"/></head>'.encode(), 1)
+    return body
+
+
+def _triples(result: ox.QueryTriples, fmt: str, req: QueryRequest) -> QueryAnswer:
+    cap = _capped(lambda out: result.serialize(out, ox.RdfFormat.N_TRIPLES), req.max_rows)
+    nt = bytes(cap.buf)
+    rdf_format, media = GRAPH_FORMATS[fmt]
+    if fmt == "ntriples":
+        body = nt
+    else:
+        triples = ox.parse(nt, ox.RdfFormat.N_TRIPLES)
+        if rdf_format.supports_datasets and fmt != "jsonld":
+            triples = (ox.Quad(t.subject, t.predicate, t.object) for t in triples)
+        body = ox.serialize(triples, format=rdf_format, prefixes=req.prefixes or None)
+    if cap.cut and fmt in ("ntriples", "turtle", "nquads", "trig"):
+        body += f"# vnkg: truncated to the first {req.max_rows} triples\n".encode()
+    return QueryAnswer("graph", fmt, media, body, cap.cut, cap.lines)
+
+
+def run_update(store: ox.Store, update: str, base_iri: str | None = None) -> None:
+    """Run a SPARQL Update in this process (the writer); errors as QueryError subclasses."""
+    try:
+        store.update(update, base_iri=base_iri)
+    except SyntaxError as exc:
+        raise QuerySyntaxError(f"the update is not valid SPARQL: {exc.msg or exc}") from None
+    except (OSError, ValueError, RuntimeError) as exc:
+        raise QueryFailed(f"the update failed: {exc}") from None
+
+
+# --- runners --------------------------------------------------------------------------------------
+
+
+class LocalRunner:
+    """Runs queries in the calling thread: for in-memory stores; no time limit, no kill."""
+
+    def __init__(self, store: ox.Store, *, timeout: float = 10.0, max_rows: int = 10000):
+        self.store = store
+        self.timeout = timeout
+        self.max_rows = max_rows
+
+    def run(self, req: QueryRequest, timeout: float | None = None) -> QueryAnswer:
+        return execute(self.store, req)
+
+    def changed(self) -> None:
+        pass
+
+    def close(self) -> None:
+        pass
+
+
+class _Worker:
+    def __init__(self, ctx, path: str):
+        self.conn, child = ctx.Pipe(duplex=True)
+        self.process = ctx.Process(target=_worker_main, args=(child, path, os.getpid()), daemon=True, name="vnkg-query")
+        self.process.start()
+        child.close()
+        self.ready = False
+
+    def kill(self) -> None:
+        try:
+            self.process.kill()
+        except Exception:
+            pass
+        self.process.join(5)
+        self.conn.close()
+
+    def stop(self) -> None:
+        try:
+            self.conn.send(None)
+        except (OSError, ValueError):
+            pass
+        self.process.join(1)
+        if self.process.is_alive():
+            self.kill()
+        else:
+            self.conn.close()
+
+
+class QueryPool:
+    """Worker processes that run queries on a store directory, each stopped at the time limit."""
+
+    def __init__(
+        self,
+        path: str | os.PathLike,
+        *,
+        workers: int = 2,
+        queue_size: int = 16,
+        timeout: float = 10.0,
+        start_method: str = "spawn",
+    ):
+        self.path = os.fspath(path)
+        self.timeout = timeout
+        self.size = max(1, workers)
+        self._ctx = multiprocessing.get_context(start_method)
+        self._idle: queue.Queue[_Worker] = queue.Queue()
+        self._slots = threading.BoundedSemaphore(self.size + max(0, queue_size))
+        self._waiters = max(0, queue_size)
+        self._lock = threading.Lock()
+        self._generation = 0
+        self._closed = False
+        self._all: set[_Worker] = set()
+        for _ in range(self.size):
+            self._idle.put(self._start())
+        # Daemonic children are killed at exit anyway; this also closes them on a normal shutdown.
+        ref = weakref.ref(self)
+        atexit.register(lambda: ref() and ref().close())
+
+    @property
+    def generation(self) -> int:
+        return self._generation
+
+    def changed(self) -> None:
+        """The store was written: workers reopen their read-only view before the next query."""
+        with self._lock:
+            self._generation += 1
+
+    def run(self, req: QueryRequest, timeout: float | None = None) -> QueryAnswer:
+        limit = self.timeout if timeout is None else min(timeout, self.timeout)
+        if self._closed:
+            raise QueryFailed("the query service is shutting down")
+        if not self._slots.acquire(blocking=False):
+            raise Busy(f"the server is busy ({self.size} queries running and {self._waiters} waiting); try again shortly")
+        try:
+            # Every query ahead finishes or is stopped within the limit, so this wait is bounded.
+            wait = self.timeout * (1 + self._waiters / self.size) + STARTUP_TIMEOUT
+            try:
+                worker = self._idle.get(timeout=wait)
+            except queue.Empty:
+                raise Busy("the server is busy: no query worker became free; try again shortly") from None
+            # `held[0]` is the worker to put back: `_ask` swaps in a fresh one when it kills one.
+            held = [worker]
+            try:
+                return self._ask(held, req, limit)
+            finally:
+                self._idle.put(held[0])
+        finally:
+            self._slots.release()
+
+    def _ask(self, held: list, req: QueryRequest, limit: float) -> QueryAnswer:
+        worker = held[0]
+        try:
+            if not worker.ready:
+                if not worker.conn.poll(STARTUP_TIMEOUT):
+                    raise EOFError("no ready message")
+                worker.conn.recv()
+                worker.ready = True
+            worker.conn.send((self._generation, req))
+            if not worker.conn.poll(limit):
+                held[0] = self._replace(worker)
+                raise QueryTimeout(
+                    f"the query was stopped after the time limit of {limit:g} s; "
+                    "narrow it (LIMIT, more specific patterns) and try again"
+                )
+            status, payload = worker.conn.recv()
+        except (EOFError, OSError):
+            held[0] = self._replace(worker)
+            raise QueryFailed("the query worker stopped unexpectedly; the query was not answered") from None
+        if status == "ok":
+            return payload
+        name, message = payload
+        raise _ERRORS.get(name, QueryFailed)(message)
+
+    def _start(self) -> _Worker:
+        worker = _Worker(self._ctx, self.path)
+        with self._lock:
+            self._all.add(worker)
+        return worker
+
+    def _replace(self, worker: _Worker) -> _Worker:
+        with self._lock:
+            self._all.discard(worker)
+        worker.kill()
+        return self._start()
+
+    def close(self) -> None:
+        if self._closed:
+            return
+        self._closed = True
+        with self._lock:
+            workers = list(self._all)
+            self._all.clear()
+        for worker in workers:
+            worker.stop()
+
+
+def make_runner(store: ox.Store, path, *, workers: int, queue_size: int, timeout: float, max_rows: int):
+    """A QueryPool over `path`, or a LocalRunner over `store` when there is no path."""
+    if path is None:
+        return LocalRunner(store, timeout=timeout, max_rows=max_rows)
+    return QueryPool(path, workers=workers, queue_size=queue_size, timeout=timeout)
+
+
+# --- the worker process ---------------------------------------------------------------------------
+
+
+def _worker_main(conn, path: str, parent_pid: int) -> None:
+    """Answer requests from the parent until it sends None or goes away."""
+
+    def watchdog():
+        # A worker busy with a runaway query does not read its pipe; if the parent dies, exit anyway.
+        while True:
+            time.sleep(1.0)
+            if os.getppid() != parent_pid:
+                os._exit(0)
+
+    threading.Thread(target=watchdog, daemon=True).start()
+    store = None
+    generation = None
+    opened = 0.0
+    conn.send(("ready", os.getpid()))
+    while True:
+        try:
+            message = conn.recv()
+        except (EOFError, OSError):
+            return
+        if message is None:
+            return
+        wanted, req = message
+        try:
+            if store is None or wanted != generation or time.monotonic() - opened > REOPEN_AFTER:
+                store = None
+                try:
+                    store = ox.Store.read_only(path)
+                except OSError as exc:
+                    raise QueryFailed(f"cannot open the store {path}: {exc}") from None
+                generation, opened = wanted, time.monotonic()
+            reply = ("ok", execute(store, req))
+        except QueryError as exc:
+            reply = ("error", (type(exc).__name__, exc.message))
+        except Exception as exc:  # never let a worker die on a bad request
+            reply = ("error", ("QueryFailed", f"the query failed: {type(exc).__name__}: {exc}"))
+        try:
+            conn.send(reply)
+        except (OSError, ValueError):
+            return
