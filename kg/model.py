@@ -90,6 +90,7 @@ class Program:
     runners: list[str] = field(default_factory=list)  # org keys
     places: list[str] = field(default_factory=list)  # place keys
     alt_labels: list[str] = field(default_factory=list)
+    pilot: bool = False
 
 
 @dataclass
@@ -123,6 +124,12 @@ class Doc:
     tokens: list = field(default_factory=list)  # word tokens with offsets
     date: str = ""  # article date used to resolve relative dates and units in time
     warnings: list[str] = field(default_factory=list)
+    date_mentions: list = field(default_factory=list)  # kg.stages.dates.DateMention
+    ref_year: int | None = None  # year that relative dates ("2/7") take
+    org_mentions: list = field(default_factory=list)  # (Span, org key) in text order
+    place_mentions: list = field(default_factory=list)  # (Span, place key) in text order
+    person_mentions: list = field(default_factory=list)  # (Span, person key) in text order
+    linker: object = None  # kg.stages.names.Linker: place resolution in this article's context
 
     def add_entity(self, ent: Entity, span: Span | None = None) -> Entity:
         """Add or merge an entity; returns the stored one."""

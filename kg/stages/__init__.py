@@ -1,0 +1,1 @@
+"""Extraction stages, in pipeline order: segment, dates, names, people, events, programs, figures."""

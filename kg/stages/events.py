@@ -1,0 +1,125 @@
+"""Meetings: a sentence that reports one (hội nghị, gặp mặt, làm việc, tiếp, thăm, lễ ...), with
+its date, organisers, attendees and place.
+
+Organisers are the organisations named before the event word ("UBND huyện ... phối hợp với Ban ...
+tổ chức gặp mặt"); attendees are those after "với"/"cùng" and the people and bodies of a
+"Tham dự có ..." sentence. The place is the one named after "tại", else the organiser's territory,
+else the article's home. A later "Tại hội nghị" refers back to the same meeting.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+
+from ..model import Doc, Meeting, Span
+from ..pipeline import Resources, stage
+from ..text import match_key
+
+_EVENT_CACHE: dict[int, re.Pattern] = {}
+_ANAPHORA = re.compile(r"(?i)(?:tại|trong|sau|qua|kết thúc|bế mạc|phát biểu tại|phát biểu trong)\s+(?:buổi\s+)?$")
+_ATTEND = re.compile(r"(?i)^\s*(?:tham dự|dự|đến dự|cùng dự|về dự|tới dự)(?:\s+(?:hội nghị|buổi|lễ|chương trình|có|còn có))*\b|có sự tham dự của|với sự tham gia của|có sự tham gia của")
+_WITH = re.compile(r"(?i)\b(?:với|cùng|và)\s*$")
+_AT = re.compile(r"(?i)\b(?:tại|ở)\s+$")
+
+
+def event_pattern(res: Resources) -> re.Pattern:
+    pat = _EVENT_CACHE.get(id(res.lexicon))
+    if pat is None:
+        forms = set()
+        for c in res.lexicon.event_types.values():
+            for f in c.forms:
+                forms.add(f.lower())
+        body = "|".join(re.escape(f) for f in sorted(forms, key=len, reverse=True))
+        pat = re.compile(rf"(?i)(?<![\w])(?:{body})(?![\w])")
+        _EVENT_CACHE[id(res.lexicon)] = pat
+    return pat
+
+
+def _event_type(res: Resources, form: str) -> str:
+    key = match_key(form)
+    for c in res.lexicon.event_types.values():
+        if any(match_key(f) == key for f in c.forms):
+            return c.slug
+    return ""
+
+
+def _in(span: Span, sent: Span) -> bool:
+    return sent.start <= span.start and span.end <= sent.end
+
+
+def meeting_key(date: str, etype: str, organizers: list[str], doc: Doc) -> str:
+    basis = "|".join(sorted(organizers)) if organizers and date and not date.startswith("--") else doc.key + "|" + "|".join(sorted(organizers))
+    return f"{date.lstrip('-') or 'undated'}.{etype}.{hashlib.sha1(basis.encode()).hexdigest()[:10]}"
+
+
+@stage(requires=("orgs", "people", "dates"), assigns=("meetings",))
+def events(doc: Doc, res: Resources) -> None:
+    text = doc.article.text
+    pat = event_pattern(res)
+    title_end = len(doc.article.title)
+    current: Meeting | None = None
+    post_orgs = {m.org for m in doc.memberships}
+    for idx, sent in enumerate(doc.sentences):
+        if sent.start < title_end:
+            continue  # the title repeats the lead
+        sent_orgs = [(s, k) for s, k in doc.org_mentions if _in(s, sent)]
+        sent_people = [(s, k) for s, k in doc.person_mentions if _in(s, sent)]
+        if current is not None and _ATTEND.search(text[sent.start:sent.end]):
+            for s, k in sent_people:
+                if k not in current.attendees:
+                    current.attendees.append(k)
+            for s, k in sent_orgs:
+                if k not in current.attendees and k not in current.organizers and not _part_of_post(doc, s):
+                    current.attendees.append(k)
+            continue
+        m = pat.search(text, sent.start, sent.end)
+        if not m:
+            continue
+        before = text[sent.start:m.start()]
+        if _ANAPHORA.search(before) and current is not None:
+            continue
+        organizers = [k for s, k in sent_orgs if s.end <= m.start() and not _part_of_post(doc, s)]
+        date = next((d for d in doc.date_mentions if _in(d.span, sent) and d.marked), None)
+        if not organizers and date is None:
+            continue
+        attendees = []
+        for s, k in sent_orgs + sent_people:
+            if s.start >= m.end() and _WITH.search(text[max(m.end(), s.start - 12):s.start]):
+                attendees.append(k)
+        for s, k in sent_people:
+            if s.end <= m.start() and k not in attendees:
+                attendees.append(k)
+        location = ""
+        for s, k in doc.place_mentions:
+            if _in(s, sent) and _AT.search(text[max(sent.start, s.start - 6):s.start]):
+                location = k
+                break
+        if not location:
+            for k in organizers:
+                ent = doc.entities.get(k)
+                if ent and ent.jurisdiction and ent.agency_type in ("ubnd", "hdnd", "cap-uy", "mttq"):
+                    location = ent.jurisdiction
+                    break
+        if not location and organizers:
+            ent = doc.entities.get(organizers[0])
+            location = ent.jurisdiction if ent and ent.jurisdiction else ""
+        if location and location not in doc.entities:
+            unit = res.gazetteer.get(location)
+            if unit is not None:
+                doc.linker.place_entity(unit, None)
+        etype = _event_type(res, m.group(0))
+        iso = date.iso(doc.ref_year) if date else ""
+        key = meeting_key(iso, etype, organizers, doc)
+        label_type = res.lexicon.event_types[etype].label if etype in res.lexicon.event_types else m.group(0)
+        who = ", ".join(doc.entities[k].label for k in organizers[:2] if k in doc.entities)
+        label = f"{label_type[:1].upper()}{label_type[1:]}" + (f" – {who}" if who else "") + (f" ({iso.lstrip('-')})" if iso else "")
+        current = Meeting(key=key, event_type=etype, label=label, span=sent, date=iso,
+                          date_span=date.span if date else None, organizers=list(dict.fromkeys(organizers)),
+                          attendees=[a for a in dict.fromkeys(attendees) if a not in organizers], location=location)
+        doc.meetings.append(current)
+
+
+def _part_of_post(doc: Doc, span: Span) -> bool:
+    """An organisation named only as part of a person's post ("ông X – PGĐ Sở ...")."""
+    return any(m.span and m.span.start <= span.start and span.end <= m.span.end for m in doc.memberships)

@@ -1,0 +1,260 @@
+"""Names of places and organisations, linked to the gazetteer and given deterministic keys.
+
+Places: a type word and a name ("huyện Quỳnh Lưu", "TP. Vinh", "tỉnh Xiêng Khoảng"), country names
+("Lào", "CHDCND Lào"), and bare names of provinces (and districts of the article's province).
+Each is resolved with the gazetteer, using the places named nearby and the article's home
+territory as context; a mention that stays ambiguous is kept with its candidates.
+
+Organisations: a head noun from the agency-type dictionary ("UBND", "Sở", "Ban", "Huyện ủy") and
+what follows it: a sector or proper name, then a place ("Sở Lao động thương binh và xã hội tỉnh
+Nghệ An"), a bare level word ("Ban vì sự tiến bộ phụ nữ huyện" → the home district), or a
+party committee ("Ban Dân vận Tỉnh ủy"). Keys are type + jurisdiction, so every article that
+names the same body gets the same IRI.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass
+
+from ..model import Doc, Entity, Span
+from ..pipeline import Resources, stage
+from ..text import match_key, slugify
+from .patterns import BARE_LEVEL_RE, CAP, CAPSEQ, PLACE_RE, PLACE_TYPES
+
+LEVEL_OF_CLS = {"Country": "country", "Province": "province", "District": "district", "Commune": "commune"}
+CLS_OF_LEVEL = {v: k for k, v in LEVEL_OF_CLS.items()}
+TYPE_WORD_LEVEL = {"tỉnh": "province", "huyện": "district", "quận": "district", "thị xã": "district",
+                   "xã": "commune", "phường": "commune", "thị trấn": "commune", "thành phố": None}
+
+# Words that cannot continue an organisation's name: verbs and function words of the clause.
+STOP = {
+    "tổ chức", "phối hợp", "đã", "đang", "sẽ", "được", "bị", "cho", "với", "tại", "về", "trong", "để", "là",
+    "có", "này", "đó", "kia", "các", "những", "cùng", "theo", "nhằm", "thực hiện", "triển khai", "khi",
+    "nhưng", "nên", "thì", "mà", "vừa", "chủ trì", "tham dự", "gặp", "gặp mặt", "làm việc", "tiếp", "thăm",
+    "trao", "nhận", "báo cáo", "cho biết", "đề nghị", "yêu cầu", "kiểm tra", "chỉ đạo", "ban hành",
+    "phát động", "hỗ trợ", "từ", "đến", "trên", "dưới", "ở", "vào", "ra", "lên", "qua", "như", "sau",
+    "trước", "đều", "cũng", "rất", "nhiều", "một", "phải", "cần", "lại", "không", "chưa", "năm", "tháng",
+    "ngày", "hôm", "sáng", "chiều", "tối", "do", "bởi", "nay", "hiện", "vẫn", "còn", "luôn", "tiếp tục",
+    "đồng thời", "chia sẻ", "trao đổi", "giới thiệu", "đánh giá", "nhấn mạnh", "phát biểu", "quyết định",
+    "xây dựng", "tổng kết", "sơ kết", "tăng cường", "đề xuất", "đối với", "gồm", "thuộc", "giữa", "ông",
+    "bà", "đồng chí", "và", "hoặc", "hay", "thông qua", "chịu trách nhiệm", "đạt", "chiếm", "lãnh đạo",
+}
+GENERIC_TAILS = ("các cấp", "cơ sở", "các xã", "các huyện", "các tỉnh", "địa phương", "các ngành", "các đơn vị")
+MAX_NAME_WORDS = 9
+_WORD = re.compile(r"[^\s,.;:!?()\[\]\"“”‘’«»]+")
+_PUNCT_STOP = re.compile(r"\s*[,.;:!?()\[\]\"“”«»…]|\s+[-–—]\s")
+
+
+@dataclass
+class PlaceHit:
+    span: Span
+    name: str  # as written, without the type word
+    type_word: str  # canonical type word or ""
+    level: str | None
+
+
+def _home_key(doc: Doc, res: Resources, level: str) -> str:
+    """The home territory's unit at `level` (its ancestor at that level), if known."""
+    gaz = res.gazetteer
+    key = doc.home
+    while key:
+        ent = doc.entities.get(key)
+        unit = gaz.get(key)
+        cls = (ent.cls if ent else None) or (unit.cls if unit else None)
+        if cls and LEVEL_OF_CLS.get(cls) == level:
+            return key
+        key = (ent.parent if ent and ent.parent else (unit.parent if unit else ""))
+    return ""
+
+
+class Linker:
+    """Resolves place names with the gazetteer, in the context of one article."""
+
+    def __init__(self, doc: Doc, res: Resources):
+        self.doc, self.res, self.gaz = doc, res, res.gazetteer
+        self.context: list[str] = []  # keys of places resolved so far, most recent first
+
+    def note(self, key: str) -> None:
+        if key in self.context:
+            self.context.remove(key)
+        self.context.insert(0, key)
+
+    def ctx(self) -> list[str]:
+        home = [self.doc.home] if self.doc.home else []
+        return self.context + [k for k in home if k not in self.context]
+
+    def resolve(self, name: str, type_word: str = "", level: str | None = None):
+        return self.gaz.resolve(name, type_word=type_word or None, level=level, context=self.ctx(), date=self.doc.date)
+
+    def place_entity(self, unit, span: Span | None) -> Entity:
+        ent = Entity(kind="place", label=unit.full_name, key=unit.key, cls=unit.cls,
+                     alt_labels=[unit.name], code=unit.code, registered=True)
+        ent = self.doc.add_entity(ent, span)
+        if span is not None:
+            self.doc.place_mentions.append((span, unit.key))
+        self.note(unit.key)
+        return ent
+
+    def local_place(self, name: str, type_word: str, level: str, span: Span) -> Entity:
+        """A unit not in the register (e.g. a commune merged away before the register's date):
+        keyed under its parent, the nearest place of the level above in the article."""
+        above = {"commune": "district", "district": "province", "province": "country"}.get(level, "")
+        parent = ""
+        for key in self.ctx():
+            unit = self.gaz.get(key)
+            ent = self.doc.entities.get(key)
+            cls = unit.cls if unit else (ent.cls if ent else "")
+            if LEVEL_OF_CLS.get(cls) == above:
+                parent = key
+                break
+        key = f"{parent or 'vn'}.{slugify(type_word + ' ' + name)}"
+        ent = Entity(kind="place", label=f"{type_word} {name}", key=key, cls=CLS_OF_LEVEL[level],
+                     alt_labels=[name], parent=parent)
+        ent = self.doc.add_entity(ent, span)
+        self.doc.place_mentions.append((span, key))
+        self.note(key)
+        return ent
+
+
+def _type_of(raw: str) -> tuple[str, str | None]:
+    canon, level = PLACE_TYPES.get(raw.lower().rstrip(), (raw.lower(), None))
+    return canon, level
+
+
+def find_typed_places(text: str, start: int, end: int, gaz) -> list[PlaceHit]:
+    """'huyện Quỳnh Lưu': the type word and the longest following name the register knows."""
+    hits = []
+    for m in PLACE_RE.finditer(text, start, end):
+        type_word, level = _type_of(m.group(1))
+        words = m.group(2).split()
+        chosen = None
+        for n in range(min(len(words), 5), 0, -1):
+            cand = " ".join(words[:n])
+            if gaz.lookup(cand, level=level if level != "country" else "country", type_word=type_word if level != "country" else None):
+                chosen = cand
+                break
+        if chosen is None:
+            if level == "country":
+                continue
+            chosen = " ".join(words[: 3 if len(words) <= 3 else 2])
+        name_start = m.start(2)
+        s, e = m.start(1), name_start + len(chosen)
+        hits.append(PlaceHit(Span(s, e, text[s:e]), chosen, type_word if level != "country" else "", level))
+    return hits
+
+
+def find_country_and_bare(text: str, start: int, end: int, taken: list[tuple[int, int]], res: Resources) -> list[PlaceHit]:
+    """Capitalised sequences that name a country or a province (and, later, a district)."""
+    gaz, lex = res.gazetteer, res.lexicon
+    hits = []
+    pattern = re.compile(rf"(?:(?:CHDCND|CHXHCN|Cộng hòa Dân chủ Nhân dân|Cộng hòa [Xx]ã hội chủ nghĩa|Vương quốc|Cộng hòa)[ ]+)?{CAPSEQ}")
+    for m in pattern.finditer(text, start, end):
+        if any(a <= m.start() < b or a < m.end() <= b for a, b in taken):
+            continue
+        words = m.group(0).split()
+        # try every sub-sequence starting at each word, longest first
+        i = 0
+        while i < len(words):
+            found = False
+            for n in range(min(len(words) - i, 6), 0, -1):
+                cand = " ".join(words[i : i + n])
+                for form in dict.fromkeys([cand, lex.expand(cand)]):
+                    units = gaz.lookup(form, level="country") or (gaz.lookup(form, level="province") if n >= 2 else [])
+                    if units:
+                        s = m.start() + len(" ".join(words[:i])) + (1 if i else 0)
+                        e = s + len(cand)
+                        hits.append(PlaceHit(Span(s, e, text[s:e]), form, "", units[0].level))
+                        found = True
+                        break
+                if found:
+                    i += n
+                    break
+            if not found:
+                i += 1
+    return hits
+
+
+def home_territory(doc: Doc, res: Resources, linker: Linker, first_pass: list[tuple[PlaceHit, object]]) -> str:
+    """Where the article is from: the title's lead place ("Quỳnh Lưu: ..."), else the district or
+    province it names most, else the publisher's province."""
+    counts: Counter = Counter()
+    title_end = len(doc.article.title)
+    for hit, unit in first_pass:
+        if unit is None or unit.level not in ("district", "province"):
+            continue
+        weight = 3 if hit.span.start < title_end else 1
+        counts[unit.key] += weight * (2 if unit.level == "district" else 1)
+    m = re.match(rf"^({CAPSEQ})\s*[:–-]", doc.article.title)
+    if m:
+        r = linker.resolve(m.group(1))
+        if r.unit is not None and r.unit.level in ("district", "province"):
+            counts[r.unit.key] += 10
+    if counts:
+        return counts.most_common(1)[0][0]
+    pub = res.lexicon.publisher_for(doc.article.source or doc.article.url)
+    if pub and pub.province_code:
+        units = [u for u in res.gazetteer.lookup_code(pub.province_code)] if hasattr(res.gazetteer, "lookup_code") else []
+        if units:
+            return units[0].key
+    return ""
+
+
+@stage(requires=("sentences",), assigns=("places", "home"))
+def places(doc: Doc, res: Resources) -> None:
+    text, gaz = doc.article.text, res.gazetteer
+    linker = Linker(doc, res)
+    hits: list[PlaceHit] = []
+    for sent in doc.sentences:
+        typed = find_typed_places(text, sent.start, sent.end, gaz)
+        taken = [(h.span.start, h.span.end) for h in typed]
+        hits += typed + find_country_and_bare(text, sent.start, sent.end, taken, res)
+    hits.sort(key=lambda h: h.span.start)
+    # First pass without context: what is unambiguous tells where the article is.
+    first = []
+    for h in hits:
+        r = gaz.resolve(h.name, type_word=h.type_word or None, level=h.level, context=[], date=doc.date)
+        first.append((h, r.unit))
+    doc.home = home_territory(doc, res, linker, first)
+    if doc.home and gaz.get(doc.home):
+        linker.place_entity(gaz.get(doc.home), None)
+        for anc in _ancestors(gaz, doc.home):
+            if anc.level != "country":
+                linker.note(anc.key)
+    # Second pass in text order, with context.
+    for h in hits:
+        r = linker.resolve(h.name, h.type_word, h.level)
+        if r.unit is not None:
+            linker.place_entity(r.unit, h.span)
+        elif r.candidates and not _local_unit_likely(linker, h, r.candidates):
+            doc.ambiguous.append((h.span, [u.key for u in r.candidates]))
+        elif h.type_word and TYPE_WORD_LEVEL.get(h.type_word):
+            linker.local_place(h.name, h.type_word, TYPE_WORD_LEVEL[h.type_word], h.span)
+    doc.linker = linker
+    # The home entity was added without a span: keep it only if the text mentions it.
+    if doc.home and not any(k == doc.home for _, k in doc.place_mentions):
+        doc.entities.pop(doc.home, None)
+
+
+def _local_unit_likely(linker: Linker, hit: PlaceHit, candidates) -> bool:
+    """A commune named with its type word in a story set in one district, none of whose namesakes
+    lies in that district's province, is that district's own commune missing from the register
+    (merged or renamed before the register's date), not one of the far-away namesakes."""
+    if hit.level != "commune":
+        return False
+    home = _home_key(linker.doc, linker.res, "district")
+    province = _home_key(linker.doc, linker.res, "province")
+    if not home or not province:
+        return False
+    return not any(province in {a.key for a in _ancestors(linker.gaz, c.key)} for c in candidates)
+
+
+def _ancestors(gaz, key: str):
+    out = []
+    unit = gaz.get(key)
+    while unit is not None and unit.parent:
+        unit = gaz.get(unit.parent)
+        if unit is not None:
+            out.append(unit)
+    return out

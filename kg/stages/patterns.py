@@ -1,0 +1,41 @@
+"""Regular-expression building blocks for Vietnamese names."""
+
+from __future__ import annotations
+
+import re
+
+UPPER = "A-ZÀÁẢÃẠĂẰẮẲẴẶÂẦẤẨẪẬĐÈÉẺẼẸÊỀẾỂỄỆÌÍỈĨỊÒÓỎÕỌÔỒỐỔỖỘƠỜỚỞỠỢÙÚỦŨỤƯỪỨỬỮỰỲÝỶỸỴ"
+LOWER = "a-zàáảãạăằắẳẵặâầấẩẫậđèéẻẽẹêềếểễệìíỉĩịòóỏõọôồốổỗộơờớởỡợùúủũụưừứửữựỳýỷỹỵ"
+# A capitalised syllable ("Quỳnh"), or an all-capitals token ("XI", "II").
+CAP = rf"[{UPPER}][{LOWER}{UPPER}]*"
+# A sequence of capitalised syllables, possibly ending in a number ("Quỳnh Lưu 1", "Phường 5").
+CAPSEQ = rf"{CAP}(?:[ ]+{CAP})*(?:[ ]+\d+)?"
+
+PLACE_TYPES = {
+    # type word as written -> (canonical type word, level)
+    "tỉnh": ("tỉnh", "province"),
+    "thành phố": ("thành phố", None),  # a province-level city or a district-level one
+    "tp": ("thành phố", None),
+    "tp.": ("thành phố", None),
+    "huyện": ("huyện", "district"),
+    "quận": ("quận", "district"),
+    "thị xã": ("thị xã", "district"),
+    "tx": ("thị xã", "district"),
+    "tx.": ("thị xã", "district"),
+    "xã": ("xã", "commune"),
+    "phường": ("phường", "commune"),
+    "thị trấn": ("thị trấn", "commune"),
+    "tt": ("thị trấn", "commune"),
+    "tt.": ("thị trấn", "commune"),
+    "nước": ("nước", "country"),
+}
+_TYPE_ALT = "|".join(sorted((re.escape(k) for k in PLACE_TYPES), key=len, reverse=True))
+# "huyện Quỳnh Lưu", "TP. Vinh", "Thị xã Cửa Lò"; the type word may be capitalised.
+PLACE_RE = re.compile(rf"(?<![\w.])((?i:{_TYPE_ALT}))[ ]*(?<=[ .])({CAPSEQ})")
+# A bare level word with no name after it: "huyện", "tỉnh" (resolved to the home territory).
+BARE_LEVEL_RE = re.compile(rf"(?<![\w])((?i:tỉnh|huyện|xã|thị xã|thành phố|quận|phường|thị trấn))(?![ ]+{CAP})(?!\w)(?![ ]+(?:hội|viên|đội|giao|táo|lộ|ủy|uỷ)\b)")
+
+HONORIFIC_RE = re.compile(
+    rf"(?<![\w])(ông|bà|Ông|Bà|đồng chí|Đồng chí|đ/c|Đ/c|anh|chị|Anh|Chị|cụ|Cụ|thượng tá|Thượng tá|đại tá|Đại tá|trung tá|Trung tá|thiếu tướng|Thiếu tướng|trung tướng|Trung tướng|thiếu tá|Thiếu tá|TS\.|ThS\.|PGS\.TS|PGS\.TS\.|GS\.TS|GS\.TS\.|Tiến sĩ|tiến sĩ|nhà báo|luật sư|bác sĩ|Bác sĩ)[ ]+({CAP}(?:[ ]+{CAP}){{0,3}})"
+)
+PERSON_NAME = rf"{CAP}(?:[ ]+{CAP}){{1,3}}"

@@ -1,0 +1,66 @@
+"""Programmes: a programme noun (mô hình, chương trình, dự án ...) with a quoted title or a proper
+name; who runs it (the organisations before it in the sentence) and where (after "ở"/"tại")."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+
+from ..model import Doc, Program, Span
+from ..pipeline import Resources, stage
+from ..text import match_key, slugify
+from .patterns import CAPSEQ
+
+_CACHE: dict[int, re.Pattern] = {}
+
+
+def program_pattern(res: Resources) -> re.Pattern:
+    pat = _CACHE.get(id(res.lexicon))
+    if pat is None:
+        forms = {f.lower() for c in res.lexicon.program_types.values() for f in c.forms if len(f.split()) <= 3}
+        body = "|".join(re.escape(f) for f in sorted(forms, key=len, reverse=True))
+        pat = re.compile(
+            rf"(?i)(?<![\w])(?P<type>{body})(?P<pilot>\s+thí điểm)?\s*"
+            rf"(?:[\"“](?P<quoted>[^\"”\n]{{3,160}})[\"”]|(?-i:(?P<proper>{CAPSEQ})))"
+        )
+        _CACHE[id(res.lexicon)] = pat
+    return pat
+
+
+def _type_slug(res: Resources, form: str) -> str:
+    key = match_key(form)
+    for c in res.lexicon.program_types.values():
+        if any(match_key(f) == key for f in c.forms):
+            return c.slug
+    return ""
+
+
+@stage(requires=("orgs", "places"), assigns=("programs",))
+def programs(doc: Doc, res: Resources) -> None:
+    text = doc.article.text
+    seen: dict[str, Program] = {}
+    for sent in doc.sentences:
+        for m in program_pattern(res).finditer(text, sent.start, sent.end):
+            name = (m.group("quoted") or m.group("proper") or "").strip()
+            if m.group("proper") and len(name.split()) < 2:
+                continue
+            if m.group("proper") and res.gazetteer.lookup(name):
+                continue  # "dự án Quỳnh Lưu" names a place, not a programme
+            ptype = _type_slug(res, m.group("type"))
+            key = slugify(name, 50) + "." + hashlib.sha1(match_key(name).encode()).hexdigest()[:8]
+            span = Span(m.start(), m.end(), m.group(0))
+            prog = seen.get(key)
+            if prog is None:
+                prog = Program(key=key, name=name, program_type=ptype, span=span,
+                               alt_labels=[f"{m.group('type')} {name}"])
+                seen[key] = prog
+                doc.programs.append(prog)
+            for s, k in doc.org_mentions:
+                if sent.start <= s.start and s.end <= m.start() and k not in prog.runners:
+                    prog.runners.append(k)
+            for s, k in doc.place_mentions:
+                if m.end() <= s.start <= sent.end and re.search(r"(?i)\b(?:ở|tại|trên địa bàn)\s+$", text[max(m.end(), s.start - 20):s.start]):
+                    if k not in prog.places:
+                        prog.places.append(k)
+            pilot = bool(m.group("pilot")) or "thí điểm" in text[max(sent.start, m.start() - 40):m.start()]
+            prog.pilot = prog.pilot or pilot

@@ -1,0 +1,62 @@
+"""Sentences: the title, then each paragraph split at sentence ends.
+
+A full stop ends a sentence only when followed by space and a capital, a digit or an opening quote,
+and not after a known abbreviation ("TP.", "TS.", "Th.S") or an initial; "3.000", "2/7", "62%",
+"Baonghean.vn" never split. Caption and author lines are kept out.
+"""
+
+from __future__ import annotations
+
+import re
+
+from ..model import Doc, Span
+from ..pipeline import Resources, stage
+from .patterns import UPPER
+
+_ABBREV_BEFORE_DOT = {
+    "tp", "tx", "tt", "ts", "ths", "pgs", "gs", "bs", "ks", "th.s", "st", "mr", "mrs", "ms", "dr", "q", "p",
+    "h", "x", "nxb", "tr", "t.ư", "đ/c", "k", "v.v", "vs",
+}
+_END = re.compile(rf"([.!?…]+)([\"”’»)\]]*)(\s+)(?=[{UPPER}0-9\"“‘«(\[-])")
+
+
+def split_sentences(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    out = []
+    cur = start
+    for m in _END.finditer(text, start, end):
+        before = text[cur : m.start()]
+        last_word = before.split()[-1].lower() if before.split() else ""
+        if m.group(1) == "." and (last_word in _ABBREV_BEFORE_DOT or (len(last_word) == 1 and last_word.isalpha())):
+            continue
+        stop = m.end(2)
+        out.append((cur, stop))
+        cur = m.end()
+    if cur < end:
+        out.append((cur, end))
+    # trim
+    trimmed = []
+    for a, b in out:
+        while a < b and text[a].isspace():
+            a += 1
+        while b > a and text[b - 1].isspace():
+            b -= 1
+        if b > a:
+            trimmed.append((a, b))
+    return trimmed
+
+
+@stage(requires=("article",), assigns=("sentences",))
+def segment(doc: Doc, res: Resources) -> None:
+    text = doc.article.text
+    title_end = len(doc.article.title)
+    skip = doc.article.captions
+    sentences = [Span(0, title_end, text[:title_end])]
+    pos = title_end
+    for line in text[title_end:].split("\n"):
+        a, b = pos, pos + len(line)
+        pos = b + 1
+        if not line.strip() or any(s <= a and b <= e for s, e in skip):
+            continue
+        for s, e in split_sentences(text, a, b):
+            sentences.append(Span(s, e, text[s:e]))
+    doc.sentences = sentences
