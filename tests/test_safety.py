@@ -1,0 +1,79 @@
+"""The SERVICE / LOAD guard reads targets the way the engine does, and refuses unlisted hosts."""
+
+from __future__ import annotations
+
+import pytest
+
+from kg.safety import Refused, check, host_allowed, scan
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "SELECT * { SERVICE <http://127.0.0.1:8890/sparql> { ?s ?p ?o } }",
+        "select * { service silent <http://10.0.0.1/sparql> { ?s ?p ?o } }",
+        "SELECT * { SERVICE<http://localhost/sparql>{ ?s ?p ?o } }",
+        "PREFIX e: <http://192.168.1.1/> SELECT * { SERVICE e:sparql { ?s ?p ?o } }",
+        "PREFIX : <http://127.0.0.1/> SELECT * { SERVICE:sparql { ?s ?p ?o } }",
+        "PREFIX : <http://127.0.0.1/> SELECT * { SERVICE SILENT:sparql { ?s ?p ?o } }",
+        "SELECT * { SERVICE # a comment\n <http://127.0.0.1/> { ?s ?p ?o } }",
+        "SELECT * { SERVICE <http://\\u0031\\u0032\\u0037.0.0.1/> { ?s ?p ?o } }",
+        "BASE <http://127.0.0.1/> SELECT * { SERVICE <sparql> { ?s ?p ?o } }",
+        "SELECT * { SERVICE <http://2130706433/> { ?s ?p ?o } }",
+        "SELECT * { SERVICE <http://example.org@127.0.0.1/> { ?s ?p ?o } }",
+        "SELECT * { SERVICE ?endpoint { ?s ?p ?o } }",
+        "SELECT * { SERVICE undeclared:x { ?s ?p ?o } }",
+        "SELECT * { ?s ?p 'x' . SERVICE <http://evil.example/> { ?s ?p ?o } }",
+        "LOAD <http://127.0.0.1/data.ttl>",
+        "LOAD SILENT <http://127.0.0.1/data.ttl> INTO GRAPH <http://g>",
+        "PREFIX : <http://127.0.0.1/> LOAD:x",
+        "INSERT DATA { <a> <b> 'c' } ; load <file:///etc/passwd>",
+    ],
+)
+def test_refused(text):
+    with pytest.raises(Refused):
+        check(text, allowed_hosts=("example.org",))
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "SELECT * { ?s ?p 'SERVICE <http://127.0.0.1/> { }' }",
+        'SELECT * { ?s ?p """LOAD <http://127.0.0.1/>\n""" }',
+        "SELECT * { ?s ?p ?o } # SERVICE <http://127.0.0.1/> { }",
+        "PREFIX service: <http://example.org/ns#> SELECT * { ?s service:load ?o }",
+        "SELECT ?service ?load { ?service ?p ?load FILTER(?service < ?load) }",
+        "SELECT * { SERVICE <http://example.org/sparql> { ?s ?p ?o } }",
+        "SELECT * { SERVICE <https://query.example.org:8443/sparql> { ?s ?p ?o } }",
+    ],
+)
+def test_allowed(text):
+    check(text, allowed_hosts=("example.org", "*.example.org"))
+
+
+def test_scan_reads_form_dataset_and_prefixes():
+    s = scan("PREFIX ex: <http://example.org/> CONSTRUCT { ?s ex:p ?o } FROM <http://g> WHERE { ?s ex:p ?o }")
+    assert s.form == "CONSTRUCT" and s.has_dataset and s.prefixes == {"ex": "http://example.org/"}
+    s = scan("ASK { ?s ?p 'FROM' }")
+    assert s.form == "ASK" and not s.has_dataset
+
+
+def test_host_allowed_entries():
+    assert not host_allowed("http://example.org/", ())
+    assert host_allowed("http://example.org/", ["example.org"])
+    assert host_allowed("http://example.org:8890/", ["example.org:8890"])
+    assert not host_allowed("http://example.org:8891/", ["example.org:8890"])
+    assert host_allowed("https://example.org/", ["example.org:443"])
+    assert host_allowed("http://a.example.org/", ["*.example.org"])
+    assert not host_allowed("http://example.org/", ["*.example.org"])
+    assert not host_allowed("http://badexample.org/", ["*.example.org"])
+    assert host_allowed("http://[::1]:7/", ["[::1]:7"])
+    assert not host_allowed("ftp://example.org/", ["example.org"])
+    assert not host_allowed("http://x@example.org/", ["example.org"])
+    assert not host_allowed("http://127.0.0.1/", ["localhost"])
+
+
+def test_refusal_message_names_the_target_and_the_setting():
+    with pytest.raises(Refused) as info:
+        check("SELECT * { SERVICE <http://127.0.0.1:9/x> { } }")
+    assert "127.0.0.1" in str(info.value) and "allowed_hosts" in str(info.value)
