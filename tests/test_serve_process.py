@@ -1,0 +1,115 @@
+"""A real server process: `vnkg serve` on 127.0.0.1, queried with SPARQLWrapper over HTTP."""
+
+from __future__ import annotations
+
+import socket
+import subprocess
+import sys
+
+import pyoxigraph as ox
+import pytest
+import requests
+from SPARQLWrapper import JSON, POST, XML, SPARQLWrapper
+
+EX = "http://example.org/"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def served(tmp_path_factory):
+    """(base URL, update token) of a server process over a small store; always terminated."""
+    path = tmp_path_factory.mktemp("served") / "store"
+    store = ox.Store(str(path))
+    for i in range(30):
+        store.add(ox.Quad(ox.NamedNode(f"{EX}s{i}"), ox.NamedNode(f"{EX}p"), ox.Literal(f"giá trị {i}"), ox.NamedNode(f"{EX}g{i % 2}")))
+    store.flush()
+    del store  # the server opens it for writing
+    port = free_port()
+    cmd = [
+        sys.executable, "-c", "import sys; from kg.cli import main; sys.exit(main())",
+        "serve", "--store", str(path), "--host", "127.0.0.1", "--port", str(port),
+        "--update-token", "tok", "--query-workers", "1", "--threads", "4",
+    ]
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(200):  # readiness: at most ~20 s
+            if proc.poll() is not None:
+                pytest.fail(f"the server exited: {proc.stdout.read().decode(errors='replace')}")
+            try:
+                requests.get(base + "/sparql", params={"query": "ASK {}"}, timeout=0.1)
+                break
+            except requests.ConnectionError:
+                try:
+                    proc.wait(0.1)
+                except subprocess.TimeoutExpired:
+                    pass
+            except requests.Timeout:
+                pass
+        else:
+            pytest.fail("the server did not start listening")
+        yield base, "tok"
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait(10)
+
+
+COUNT = "SELECT (COUNT(*) AS ?c) WHERE { ?s ?p ?o }"
+
+
+@pytest.mark.parametrize("method", ["GET", "POST"])
+def test_sparqlwrapper_json(served, method):
+    base, _ = served
+    sw = SPARQLWrapper(base + "/sparql")
+    sw.setMethod(POST if method == "POST" else "GET")
+    sw.setQuery(COUNT)
+    sw.setReturnFormat(JSON)
+    data = sw.query().convert()
+    assert data["results"]["bindings"][0]["c"]["value"] == "30"
+
+
+@pytest.mark.parametrize("method", ["GET", "POST"])
+def test_sparqlwrapper_xml(served, method):
+    base, _ = served
+    sw = SPARQLWrapper(base + "/sparql")
+    sw.setMethod(POST if method == "POST" else "GET")
+    sw.setQuery(f"SELECT ?o WHERE {{ <{EX}s3> <{EX}p> ?o }}")
+    sw.setReturnFormat(XML)
+    doc = sw.query().convert()
+    values = [n.firstChild.data for n in doc.getElementsByTagName("literal")]
+    assert values == ["giá trị 3"]
+
+
+def test_update_over_http_and_read_back(served):
+    base, token = served
+    insert = f"INSERT DATA {{ GRAPH <{EX}new> {{ <{EX}n> <{EX}p> 'mới' }} }}"
+    r = requests.post(base + "/update", data=insert.encode(), headers={"Content-Type": "application/sparql-update"}, timeout=10)
+    assert r.status_code == 401
+    r = requests.post(base + "/update", data=insert.encode(),
+                      headers={"Content-Type": "application/sparql-update", "Authorization": f"Bearer {token}"}, timeout=10)
+    assert r.status_code == 204, r.text
+    r = requests.get(base + "/sparql", params={"query": f"SELECT ?o WHERE {{ <{EX}n> ?p ?o }}"},
+                     headers={"Accept": "application/sparql-results+json"}, timeout=10)
+    assert r.json()["results"]["bindings"][0]["o"]["value"] == "mới"
+
+
+def test_export_over_http(served):
+    base, _ = served
+    r = requests.get(base + "/export.nq", timeout=10)
+    assert r.status_code == 200
+    assert len(list(ox.parse(r.content, ox.RdfFormat.N_QUADS))) >= 30
+
+
+def test_bad_request_is_not_a_500(served):
+    base, _ = served
+    r = requests.get(base + "/sparql", params={"query": "SELECT WHERE {"}, timeout=10)
+    assert r.status_code == 400 and "Traceback" not in r.text
