@@ -113,6 +113,7 @@ class QueryRequest:
     max_rows: int = 10000
     prefixes: dict[str, str] = field(default_factory=dict)  # for Turtle / TriG / RDF/XML output
     base_iri: str | None = None
+    retry: bool = True  # may a worker retry once on a fresh view after a failure (not for SERVICE)
 
 
 @dataclass
@@ -425,6 +426,13 @@ def make_runner(store: ox.Store, path, *, workers: int, queue_size: int, timeout
 # --- the worker process ---------------------------------------------------------------------------
 
 
+def _open_read_only(path: str) -> ox.Store:
+    try:
+        return ox.Store.read_only(path)
+    except OSError as exc:
+        raise QueryFailed(f"cannot open the store {path}: {exc}") from None
+
+
 def _worker_main(conn, path: str, parent_pid: int) -> None:
     """Answer requests from the parent until it sends None or goes away."""
 
@@ -449,14 +457,18 @@ def _worker_main(conn, path: str, parent_pid: int) -> None:
             return
         wanted, req = message
         try:
-            if store is None or wanted != generation or time.monotonic() - opened > REOPEN_AFTER:
-                store = None
-                try:
-                    store = ox.Store.read_only(path)
-                except OSError as exc:
-                    raise QueryFailed(f"cannot open the store {path}: {exc}") from None
-                generation, opened = wanted, time.monotonic()
-            reply = ("ok", execute(store, req))
+            fresh = store is None or wanted != generation or time.monotonic() - opened > REOPEN_AFTER
+            if fresh:
+                store, generation, opened = _open_read_only(path), wanted, time.monotonic()
+            try:
+                reply = ("ok", execute(store, req))
+            except QueryFailed:
+                # A long-open read-only view can miss files the writer compacted away since; reopen
+                # and try once more (not for SERVICE queries, whose failures are the remote's).
+                if fresh or not req.retry:
+                    raise
+                store, generation, opened = _open_read_only(path), wanted, time.monotonic()
+                reply = ("ok", execute(store, req))
         except QueryError as exc:
             reply = ("error", (type(exc).__name__, exc.message))
         except Exception as exc:  # never let a worker die on a bad request

@@ -212,6 +212,7 @@ def _query(text: str, params, settings) -> Response:
         graph_format=graph_format,
         max_rows=settings.max_rows,
         prefixes=scan.prefixes,
+        retry=not scan.remote,
     )
     timeout = _timeout(params)
     started = time.monotonic()
