@@ -22,6 +22,8 @@ from .store import replace_graph
 from .text import slugify
 from .vocab import ONTOLOGY_GRAPH, graph_of
 
+VERSION = ox.NamedNode("http://www.w3.org/2002/07/owl#versionInfo")
+
 
 @dataclass
 class BuildReport:
@@ -33,9 +35,15 @@ class BuildReport:
 
 
 def load_ontology(store: ox.Store) -> int:
-    """The ontology and vocabularies (ontology/*.ttl) into their own graph, replaced whole."""
-    quads = []
-    for f in ontology_files():
+    """The ontology and vocabularies (ontology/*.ttl) into their own graph, replaced whole when
+    the files changed (their hash is kept in the graph), so that a rebuild leaves it as it was."""
+    files = ontology_files()
+    digest = hashlib.sha256(b"".join(f.name.encode() + f.read_bytes() for f in files)).hexdigest()[:16]
+    marker = ox.Quad(ONTOLOGY_GRAPH, VERSION, ox.Literal(digest), ONTOLOGY_GRAPH)
+    if marker in store:
+        return 0
+    quads = [marker]
+    for f in files:
         for t in ox.parse(path=str(f), format=ox.RdfFormat.TURTLE):
             quads.append(ox.Quad(t.subject, t.predicate, t.object, ONTOLOGY_GRAPH))
     return replace_graph(store, ONTOLOGY_GRAPH, quads)
