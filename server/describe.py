@@ -1,0 +1,440 @@
+"""Reading one resource out of the store: its description (for twins) and the parts of its page.
+
+Everything is plain data (pyoxigraph terms, dicts); the blueprints turn it into pages. Queries go
+over the union of all graphs.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import pyoxigraph as ox
+
+from kg.store import graph_size, select
+from kg.vocab import PREFIXES
+
+RDF_TYPE = ox.NamedNode(PREFIXES["rdf"] + "type")
+VNKG = PREFIXES["vnkg"]
+SCHEMA = PREFIXES["schema"]
+NIF = PREFIXES["nif"]
+RDF = PREFIXES["rdf"]
+ITSRDF = PREFIXES["itsrdf"]
+
+# Incoming links that are provenance plumbing: counted on the page, shown as source sentences.
+PROVENANCE_IN = {ITSRDF + "taIdentRef", RDF + "subject", RDF + "object", VNKG + "candidate", VNKG + "sourceSpan"}
+
+ARTICLE = VNKG + "Article"
+
+
+def iri_ok(iri: str) -> bool:
+    """An IRI we can put inside <...> in a query."""
+    if not iri or any(c in iri for c in '<>"{}|^`\\ \n\t'):
+        return False
+    try:
+        ox.NamedNode(iri)
+    except ValueError:
+        return False
+    return True
+
+
+def exists(store: ox.Store, node: ox.NamedNode) -> bool:
+    for pattern in ((node, None, None, None), (None, None, node, None), (None, node, None, None)):
+        if next(iter(store.quads_for_pattern(*pattern)), None) is not None:
+            return True
+    return store.contains_named_graph(node)
+
+
+def types(store: ox.Store, node: ox.NamedNode) -> list[str]:
+    return sorted({q.object.value for q in store.quads_for_pattern(node, RDF_TYPE, None, None) if isinstance(q.object, ox.NamedNode)})
+
+
+def outgoing(store: ox.Store, node: ox.NamedNode) -> list[ox.Triple]:
+    """Triples with `node` as subject, from every graph, without repeats, in a stable order."""
+    seen = {}
+    for q in store.quads_for_pattern(node, None, None, None):
+        t = ox.Triple(q.subject, q.predicate, q.object)
+        seen.setdefault(str(t), t)
+    return [seen[k] for k in sorted(seen)]
+
+
+def incoming_counts(store: ox.Store, node: ox.NamedNode) -> dict[str, int]:
+    rows = select(store, f"SELECT ?p (COUNT(DISTINCT ?s) AS ?n) WHERE {{ ?s ?p {node} }} GROUP BY ?p")
+    return {r["p"].value: int(r["n"].value) for r in rows}
+
+
+def incoming(store: ox.Store, node: ox.NamedNode, limit: int, offset: int = 0, skip: set[str] = frozenset()) -> list[tuple[ox.NamedNode, ox.Term]]:
+    """(predicate, subject) pairs pointing at `node`, ordered by predicate then subject, one page."""
+    filt = ""
+    if skip:
+        filt = "FILTER(?p NOT IN (" + ", ".join(f"<{p}>" for p in sorted(skip)) + "))"
+    rows = select(
+        store,
+        f"SELECT DISTINCT ?p ?s WHERE {{ ?s ?p {node} {filt} }} ORDER BY ?p ?s LIMIT {int(limit)} OFFSET {int(offset)}",
+    )
+    return [(r["p"], r["s"]) for r in rows]
+
+
+def document_triples(store: ox.Store, node: ox.NamedNode) -> list[ox.Triple]:
+    """Triples about hash IRIs of `node`'s document ({A}#char=…), which dereference to it."""
+    if "#" in node.value:
+        return []
+    prefix = node.value + "#"
+    graphs = {q.graph_name for q in store.quads_for_pattern(node, None, None, None) if isinstance(q.graph_name, ox.NamedNode)}
+    out = {}
+    for graph in graphs:
+        for q in store.quads_for_pattern(None, None, None, graph):
+            if isinstance(q.subject, ox.NamedNode) and q.subject.value.startswith(prefix):
+                t = ox.Triple(q.subject, q.predicate, q.object)
+                out.setdefault(str(t), t)
+    return [out[k] for k in sorted(out)]
+
+
+def blank_closure(store: ox.Store, triples: list[ox.Triple]) -> list[ox.Triple]:
+    """Descriptions of blank nodes reached from `triples` (a concise bounded description)."""
+    extra, todo, seen = [], [t.object for t in triples if isinstance(t.object, ox.BlankNode)], set()
+    while todo:
+        b = todo.pop()
+        if b in seen:
+            continue
+        seen.add(b)
+        for q in store.quads_for_pattern(b, None, None, None):
+            extra.append(ox.Triple(q.subject, q.predicate, q.object))
+            if isinstance(q.object, ox.BlankNode):
+                todo.append(q.object)
+    return extra
+
+
+def graph_triples(store: ox.Store, graph: ox.NamedNode, limit: int, offset: int = 0) -> list[ox.Triple]:
+    out = []
+    for i, q in enumerate(store.quads_for_pattern(None, None, None, graph)):
+        if i < offset:
+            continue
+        if len(out) >= limit:
+            break
+        out.append(ox.Triple(q.subject, q.predicate, q.object))
+    return out
+
+
+@dataclass
+class Description:
+    """What the machine twin of a resource holds."""
+
+    triples: list[ox.Triple]
+    incoming_total: int
+    incoming_shown: int
+    offset: int
+
+    @property
+    def truncated(self) -> bool:
+        return self.offset + self.incoming_shown < self.incoming_total
+
+
+def description(store: ox.Store, node: ox.NamedNode, limit: int, page: int = 1) -> Description:
+    """Outgoing triples from all graphs, the document's hash IRIs, and one page of incoming links."""
+    offset = (page - 1) * limit
+    triples = outgoing(store, node)
+    if not triples and store.contains_named_graph(node):
+        # a named graph (an article's facts): its twin is the graph itself, paged
+        rows = graph_triples(store, node, limit, offset)
+        return Description(rows, graph_size(store, node), len(rows), offset)
+    triples += blank_closure(store, triples)
+    triples += document_triples(store, node)
+    total = sum(incoming_counts(store, node).values())
+    links = incoming(store, node, limit, offset)
+    triples += [ox.Triple(s, p, node) for p, s in links]
+    return Description(triples, total, len(links), offset)
+
+
+# ------------------------------------------------------------------ provenance
+
+
+@dataclass
+class Source:
+    """A sentence that something came from, with the ranges to highlight."""
+
+    sentence: str
+    text: str
+    begin: int
+    article: str | None
+    headline: str | None
+    date: str | None
+    marks: list[tuple[int, int]] = field(default_factory=list)  # offsets inside `text`
+    whole: bool = False
+
+    def pieces(self) -> list[tuple[str, bool]]:
+        """The sentence cut into (text, highlighted) pieces."""
+        if self.whole and not self.marks:
+            return [(self.text, True)]
+        out, pos = [], 0
+        for a, b in sorted(self.marks):
+            a, b = max(a, pos), min(b, len(self.text))
+            if a >= b:
+                continue
+            if a > pos:
+                out.append((self.text[pos:a], False))
+            out.append((self.text[a:b], True))
+            pos = b
+        if pos < len(self.text):
+            out.append((self.text[pos:], False))
+        return out
+
+
+_SPAN_QUERY = """
+SELECT DISTINCT ?span ?sent ?stext ?sb ?pb ?pe ?article ?headline ?date WHERE {
+  %s
+  OPTIONAL { ?span nif:sentence ?s1 }
+  BIND(COALESCE(?s1, ?span) AS ?sent)
+  ?sent nif:anchorOf ?stext ; nif:beginIndex ?sb .
+  OPTIONAL { ?span nif:beginIndex ?pb ; nif:endIndex ?pe }
+  OPTIONAL { ?sent nif:referenceContext ?ctx . ?article vnkg:context ?ctx .
+             OPTIONAL { ?article schema:headline ?headline } OPTIONAL { ?article schema:datePublished ?date } }
+}
+"""
+
+
+def _collect_sources(rows) -> list[Source]:
+    by_sentence: dict[str, Source] = {}
+    for r in rows:
+        sent = r["sent"].value
+        src = by_sentence.get(sent)
+        if src is None:
+            src = by_sentence[sent] = Source(
+                sentence=sent,
+                text=r["stext"].value,
+                begin=int(r["sb"].value),
+                article=r["article"].value if r.get("article") else None,
+                headline=r["headline"].value if r.get("headline") else None,
+                date=r["date"].value if r.get("date") else None,
+            )
+        if r["span"].value == sent:
+            src.whole = True
+        elif r.get("pb") is not None and r.get("pe") is not None:
+            a, b = int(r["pb"].value) - src.begin, int(r["pe"].value) - src.begin
+            if 0 <= a < b <= len(src.text):
+                src.marks.append((a, b))
+    return sorted(by_sentence.values(), key=lambda s: (s.date or "", s.article or "", s.begin), reverse=True)
+
+
+def sources(store: ox.Store, node: ox.NamedNode) -> list[Source]:
+    """Sentences that mention `node` (its nif:Phrase nodes) or report it (its vnkg:sourceSpan)."""
+    where = f"{{ ?span itsrdf:taIdentRef {node} }} UNION {{ {node} vnkg:sourceSpan ?span }}"
+    return _collect_sources(select(store, _SPAN_QUERY % where))
+
+
+def fact_sources(store: ox.Store, node: ox.NamedNode) -> dict[tuple[str, str, str], list[Source]]:
+    """For each (subject, predicate, object) about `node` that has a provenance statement: its sentences."""
+    rows = select(
+        store,
+        f"""SELECT DISTINCT ?s ?p ?o ?span ?stext ?sb ?article WHERE {{
+          {{ ?st rdf:subject {node} }} UNION {{ ?st rdf:object {node} }}
+          ?st rdf:subject ?s ; rdf:predicate ?p ; rdf:object ?o ; vnkg:sourceSpan ?span .
+          OPTIONAL {{ ?span nif:sentence ?s1 }}
+          BIND(COALESCE(?s1, ?span) AS ?sent)
+          ?sent nif:anchorOf ?stext ; nif:beginIndex ?sb .
+          OPTIONAL {{ ?sent nif:referenceContext ?ctx . ?article vnkg:context ?ctx }}
+        }}""",
+    )
+    out: dict[tuple[str, str, str], list[Source]] = {}
+    for r in rows:
+        key = (r["s"].value, r["p"].value, str(r["o"]))
+        out.setdefault(key, []).append(
+            Source(sentence=r["span"].value, text=r["stext"].value, begin=int(r["sb"].value), article=r["article"].value if r.get("article") else None, headline=None, date=None)
+        )
+    return out
+
+
+def events(store: ox.Store, node: ox.NamedNode, limit: int = 200) -> list[dict]:
+    """Events (things with a schema:startDate) that `node` takes part in, newest first."""
+    rows = select(
+        store,
+        f"""SELECT DISTINCT ?e ?role ?date WHERE {{
+          ?e ?role {node} ; schema:startDate ?date .
+          FILTER(?role IN (schema:organizer, schema:attendee, schema:location, schema:performer, schema:participant))
+        }} ORDER BY DESC(STR(?date)) ?e LIMIT {int(limit)}""",
+    )
+    out: dict[str, dict] = {}
+    for r in rows:
+        e = out.setdefault(r["e"].value, {"iri": r["e"].value, "date": r["date"].value, "roles": []})
+        e["roles"].append(r["role"].value)
+    return list(out.values())
+
+
+def event_details(store: ox.Store, iris: list[str]) -> dict[str, dict]:
+    """Organisers, attendees, places and the reporting sentence of each event."""
+    iris = [i for i in iris if iri_ok(i)]
+    if not iris:
+        return {}
+    values = " ".join(f"<{i}>" for i in iris)
+    rows = select(
+        store,
+        f"""SELECT ?e ?p ?o WHERE {{ VALUES ?e {{ {values} }}
+          ?e ?p ?o FILTER(?p IN (schema:organizer, schema:attendee, schema:location, vnkg:eventType, schema:startDate)) }}""",
+    )
+    out = {i: {"organizer": [], "attendee": [], "location": [], "eventType": [], "startDate": [], "sources": []} for i in iris}
+    for r in rows:
+        name = r["p"].value.rsplit("/", 1)[-1].rsplit("#", 1)[-1]
+        out[r["e"].value][name].append(r["o"])
+    srows = select(store, _SPAN_QUERY.replace("DISTINCT ?span", "DISTINCT ?e ?span") % f"VALUES ?e {{ {values} }} ?e vnkg:sourceSpan ?span .")
+    grouped: dict[str, list] = {}
+    for r in srows:
+        grouped.setdefault(r["e"].value, []).append(r)
+    for e, rs in grouped.items():
+        out[e]["sources"] = _collect_sources(rs)
+    return out
+
+
+# ------------------------------------------------------------------ articles
+
+
+@dataclass
+class Mention:
+    begin: int
+    end: int
+    iri: str  # the phrase node
+    entity: str | None
+    candidates: list[str] = field(default_factory=list)
+    children: list["Mention"] = field(default_factory=list)
+    kind: str = "mention"  # "mention" | "sentence"
+
+
+def article_text(store: ox.Store, article: ox.NamedNode) -> tuple[str, str] | None:
+    rows = select(store, f"SELECT ?ctx ?text WHERE {{ {article} vnkg:context ?ctx . ?ctx nif:isString ?text }} LIMIT 1")
+    if not rows:
+        return None
+    return rows[0]["ctx"].value, rows[0]["text"].value
+
+
+def article_spans(store: ox.Store, ctx: str) -> tuple[list[Mention], list[Mention]]:
+    """The sentences and the mentions of an article's text, each sorted by position."""
+    rows = select(
+        store,
+        f"""SELECT ?x ?b ?e ?kind ?ent ?cand WHERE {{
+          ?x nif:referenceContext <{ctx}> ; nif:beginIndex ?b ; nif:endIndex ?e .
+          {{ ?x a nif:Sentence BIND("s" AS ?kind) }} UNION
+          {{ ?x a nif:Phrase BIND("p" AS ?kind) OPTIONAL {{ ?x itsrdf:taIdentRef ?ent }} }} UNION
+          {{ ?x a vnkg:PlaceMention BIND("p" AS ?kind) OPTIONAL {{ ?x vnkg:candidate ?cand }} }}
+        }}""",
+    )
+    sentences: dict[str, Mention] = {}
+    mentions: dict[str, Mention] = {}
+    for r in rows:
+        x = r["x"].value
+        b, e = int(r["b"].value), int(r["e"].value)
+        if r["kind"].value == "s":
+            sentences.setdefault(x, Mention(b, e, x, None, kind="sentence"))
+            continue
+        m = mentions.setdefault(x, Mention(b, e, x, None))
+        if r.get("ent") is not None:
+            m.entity = r["ent"].value
+        if r.get("cand") is not None and r["cand"].value not in m.candidates:
+            m.candidates.append(r["cand"].value)
+    order = lambda m: (m.begin, -m.end)  # noqa: E731
+    return sorted(sentences.values(), key=order), sorted(mentions.values(), key=order)
+
+
+def nest(spans: list[Mention], length: int) -> list[Mention]:
+    """Spans as a forest (outer ones contain inner ones); spans that cross another are dropped."""
+    roots: list[Mention] = []
+    stack: list[Mention] = []
+    for m in sorted(spans, key=lambda m: (m.begin, -m.end, m.kind != "sentence")):
+        if not (0 <= m.begin < m.end <= length):
+            continue
+        m.children = []
+        while stack and stack[-1].end <= m.begin:
+            stack.pop()
+        if stack and m.end > stack[-1].end:
+            continue  # crosses its container
+        (stack[-1].children if stack else roots).append(m)
+        stack.append(m)
+    return roots
+
+
+def article_meta(store: ox.Store, article: ox.NamedNode) -> dict:
+    rows = select(
+        store,
+        f"""SELECT ?p ?o WHERE {{ {article} ?p ?o FILTER(?p IN (schema:headline, schema:datePublished, schema:author,
+             schema:publisher, schema:url, vnkg:sourceFile)) }}""",
+    )
+    out: dict[str, list] = {}
+    for r in rows:
+        out.setdefault(r["p"].value.rsplit("/", 1)[-1].rsplit("#", 1)[-1], []).append(r["o"])
+    return out
+
+
+def article_mentions(store: ox.Store, article: ox.NamedNode) -> list[tuple[str, str]]:
+    """(thing, class) for everything the article schema:mentions."""
+    rows = select(store, f"SELECT DISTINCT ?x ?c WHERE {{ {article} schema:mentions ?x . OPTIONAL {{ ?x a ?c }} }}")
+    return [(r["x"].value, r["c"].value if r.get("c") else "") for r in rows if isinstance(r["x"], ox.NamedNode)]
+
+
+def article_statements(store: ox.Store, article: ox.NamedNode) -> list[dict]:
+    """Relations with provenance statements pointing into this article's text."""
+    rows = select(
+        store,
+        f"""SELECT DISTINCT ?s ?p ?o ?span ?b WHERE {{
+          {article} vnkg:context ?ctx .
+          ?st a rdf:Statement ; rdf:subject ?s ; rdf:predicate ?p ; rdf:object ?o ; vnkg:sourceSpan ?span .
+          ?span nif:referenceContext ?ctx ; nif:beginIndex ?b .
+        }} ORDER BY ?b ?s ?p ?o""",
+    )
+    return [{"s": r["s"], "p": r["p"], "o": r["o"], "span": r["span"].value} for r in rows]
+
+
+# ------------------------------------------------------------------ kinds of things
+
+# Classes in the order pages group things by; the first one a thing has is its kind.
+KIND_ORDER = [
+    VNKG + "Article",
+    VNKG + "Meeting",
+    SCHEMA + "Event",
+    VNKG + "Agency",
+    VNKG + "Organization",
+    VNKG + "Country",
+    VNKG + "Province",
+    VNKG + "District",
+    VNKG + "Commune",
+    VNKG + "AdministrativeUnit",
+    VNKG + "Person",
+    VNKG + "Program",
+    VNKG + "Figure",
+    PREFIXES["org"] + "Membership",
+    PREFIXES["org"] + "Role",
+    PREFIXES["skos"] + "ConceptScheme",
+    PREFIXES["skos"] + "Concept",
+    PREFIXES["owl"] + "Class",
+    PREFIXES["owl"] + "ObjectProperty",
+    PREFIXES["owl"] + "DatatypeProperty",
+    PREFIXES["owl"] + "AnnotationProperty",
+    RDF + "Property",
+    NIF + "Sentence",
+    NIF + "Phrase",
+    RDF + "Statement",
+]
+_STYLE = {
+    "Article": "article", "Meeting": "event", "Event": "event", "Agency": "org", "Organization": "org",
+    "Country": "place", "Province": "place", "District": "place", "Commune": "place", "AdministrativeUnit": "place",
+    "Person": "person", "Program": "program", "Figure": "figure",
+}
+
+
+def kind_of(type_iris) -> str:
+    type_iris = set(type_iris)
+    for c in KIND_ORDER:
+        if c in type_iris:
+            return c
+    return sorted(type_iris)[0] if type_iris else ""
+
+
+def style_of(kind: str) -> str:
+    """A CSS class for things of this kind."""
+    return "k-" + _STYLE.get(kind.rsplit("#", 1)[-1].rsplit("/", 1)[-1], "other")
+
+
+def types_of(store: ox.Store, iris) -> dict[str, list[str]]:
+    iris = [i for i in set(iris) if iri_ok(i)]
+    out: dict[str, list[str]] = {i: [] for i in iris}
+    for start in range(0, len(iris), 400):
+        values = " ".join(f"<{i}>" for i in iris[start : start + 400])
+        for r in select(store, f"SELECT DISTINCT ?x ?c WHERE {{ VALUES ?x {{ {values} }} ?x a ?c }}"):
+            out[r["x"].value].append(r["c"].value)
+    return out
