@@ -113,3 +113,16 @@ def test_bad_request_is_not_a_500(served):
     base, _ = served
     r = requests.get(base + "/sparql", params={"query": "SELECT WHERE {"}, timeout=10)
     assert r.status_code == 400 and "Traceback" not in r.text
+
+
+def test_serve_refuses_unsafe_or_unavailable_addresses(tmp_path):
+    from kg.config import Settings
+    from server.run import ServeError, serve
+
+    with pytest.raises(ServeError, match="anonymous updates"):
+        serve(Settings(store=str(tmp_path / "a"), host="0.0.0.0", allow_anonymous_update=True))
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen(1)
+        with pytest.raises(ServeError, match="cannot listen"):
+            serve(Settings(store=str(tmp_path / "b"), host="127.0.0.1", port=taken.getsockname()[1]))
