@@ -191,21 +191,22 @@ def _lang_rank(literal, lang: str) -> int:
 def labels(iris, lang: str | None = None) -> dict[str, str]:
     """Best label of each IRI in `lang` (else untagged, else Vietnamese, else any); IRIs without one are left out."""
     lang = lang or current_lang()
-    iris = sorted({i for i in iris if i})
     out: dict[str, tuple] = {}
     store = state().store
-    for chunk_start in range(0, len(iris), 400):
-        chunk = iris[chunk_start : chunk_start + 400]
-        values = " ".join(f"<{i}>" for i in chunk if ">" not in i and " " not in i)
-        if not values:
+    props = [ox.NamedNode(p) for p in LABEL_PROPS]
+    for x in {i for i in iris if i}:
+        try:
+            node = ox.NamedNode(x)
+        except ValueError:
             continue
-        props = " ".join(f"<{p}>" for p in LABEL_PROPS)
-        rows = select(store, f"SELECT ?x ?p ?l WHERE {{ VALUES ?x {{ {values} }} VALUES ?p {{ {props} }} ?x ?p ?l FILTER(isLiteral(?l)) }}")
-        for r in rows:
-            x, p, lit = r["x"].value, r["p"].value, r["l"]
-            rank = (_lang_rank(lit, lang), LABEL_PROPS.index(p), len(lit.value))
-            if x not in out or rank < out[x][0]:
-                out[x] = (rank, lit.value)
+        # direct index lookups: far quicker than one SPARQL join over VALUES
+        for rank_p, p in enumerate(props):
+            for q in store.quads_for_pattern(node, p, None, None):
+                lit = q.object
+                if isinstance(lit, ox.Literal):
+                    rank = (_lang_rank(lit, lang), rank_p, len(lit.value))
+                    if x not in out or rank < out[x][0]:
+                        out[x] = (rank, lit.value)
     return {k: v[1] for k, v in out.items()}
 
 

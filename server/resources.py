@@ -115,7 +115,7 @@ def neighbours():
         edges.append((iri, tr.predicate.value, tr.object.value))
     counts = d.incoming_counts(store, node)
     total_in = sum(n for p, n in counts.items() if p not in skip and p != RDF_TYPE)
-    for p, s in d.incoming(store, node, limit, 0, skip=skip | {RDF_TYPE}):
+    for p, s in d.incoming(store, node, limit, 0, skip=skip | {RDF_TYPE}, counts=counts):
         if isinstance(s, ox.NamedNode):
             edges.append((s.value, p.value, iri))
     ids = {iri} | {e[0] for e in edges} | {e[2] for e in edges}
@@ -289,7 +289,7 @@ def _resource(node: ox.NamedNode, type_iris: list[str], twins) -> Response:
     link_total = sum(n for p, n in counts.items() if p not in skip)
     lpage = pages.pager(link_total, pages.int_arg("page"), LINKS_PER_PAGE, "page")
     offset = (lpage["page"] - 1) * LINKS_PER_PAGE if lpage else 0
-    links = d.incoming(store, node, LINKS_PER_PAGE, offset, skip=skip) if link_total else []
+    links = d.incoming(store, node, LINKS_PER_PAGE, offset, skip=skip, counts=counts) if link_total else []
     link_terms = terms([s for _, s in links])
     in_groups: list[dict] = []
     for (p, _), s in zip(links, link_terms):
