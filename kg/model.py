@@ -129,7 +129,9 @@ class Doc:
     org_mentions: list = field(default_factory=list)  # (Span, org key) in text order
     place_mentions: list = field(default_factory=list)  # (Span, place key) in text order
     person_mentions: list = field(default_factory=list)  # (Span, person key) in text order
-    linker: object = None  # kg.stages.names.Linker: place resolution in this article's context
+    norm: str = ""  # the text with tone marks placed one way (same length and offsets): what patterns match
+    linker: object = None
+    pending_parents: list = field(default_factory=list)  # kg.stages.names.Linker: place resolution in this article's context
 
     def add_entity(self, ent: Entity, span: Span | None = None) -> Entity:
         """Add or merge an entity; returns the stored one."""

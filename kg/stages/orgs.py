@@ -1,45 +1,71 @@
 """Organisations: a head noun from the agency-type dictionary, then a name, then a place.
 
+    UBND huyện Quỳnh Lưu                     territorial: head + place
+    Sở Lao động thương binh và xã hội tỉnh Nghệ An   sectoral: head + sector + place
+    Sở GD&ĐT Bến Tre                          sectoral, abbreviated sector, place without type word
+    Ban vì sự tiến bộ phụ nữ huyện            bare level word: the article's home district
+    Ban Dân vận Tỉnh ủy                       a body of a party committee
+    Huyện ủy Quỳnh Lưu                        committee: named by its level
+    Công ty CP Dệt may Hòa Thọ                named: head + proper name
+
 The name's abbreviations are expanded (VSTBPN → vì sự tiến bộ phụ nữ) for the full label; the form
 as written is kept as an alternative label. Generic mentions ("Hội Liên hiệp Phụ nữ các cấp",
-"Ban vì sự tiến bộ phụ nữ cơ sở") are not entities.
+"Ban vì sự tiến bộ phụ nữ cơ sở") are not entities. Keys are type + name + jurisdiction, so every
+article that names the same body gets the same IRI.
 """
 
 from __future__ import annotations
 
-import hashlib
 import re
 from dataclasses import dataclass
 
 from ..lexicon import Concept
 from ..model import Doc, Entity, Span
 from ..pipeline import Resources, stage
-from ..text import match_key, slugify
+from ..text import match_key, slugify, unify_tones
 from .names import GENERIC_TAILS, MAX_NAME_WORDS, STOP, TYPE_WORD_LEVEL, _home_key, _type_of
-from .patterns import BARE_LEVEL_RE, CAP, CAPSEQ, PLACE_RE
+from .patterns import BARE_LEVEL_RE, CAPSEQ, PLACE_RE, UPPER
 
-COMMITTEE_LEVEL = {"tỉnh": "province", "huyện": "district", "thành": None, "thị": "district", "quận": "district", "đảng": None}
-_HEAD_CACHE: dict[int, re.Pattern] = {}
+COMMITTEE_LEVELS = {"tỉnh ủy": "province", "huyện ủy": "district", "thị ủy": "district", "quận ủy": "district",
+                    "thành ủy": None, "đảng ủy": None}
+# A body's name may not begin with these words after the head ("ban hành" is a verb, "Sở dĩ" a conjunction).
+NOT_A_NAME = {"ban": {"hành", "đầu", "ngày", "đêm", "nãy", "sáng", "trưa", "chiều", "tối", "bố", "phát", "cho", "tặng"},
+              "sở": {"dĩ", "hữu", "thích", "trường", "tại"}, "hội": {"nghị", "thảo", "thi", "chợ", "diễn", "giảng",
+              "trại", "ý", "đủ", "tụ", "họp", "khỏe", "làng", "xuân", "đàm", "kiến", "viên", "nhập", "đồng"},
+              "bộ": {"phận", "đội", "máy", "mặt", "trưởng", "ngành", "hồ", "sơ", "đề", "tộc"},
+              "phòng": {"chống", "ngừa", "tránh", "học", "khám", "họp", "khách", "ngủ", "ở", "thí", "ban"},
+              "trung tâm": {"thành", "của", "huyện", "tỉnh", "xã", "thị"}, "viện": {"trợ", "dẫn", "phí"},
+              "cục": {"bộ", "diện"}, "báo": {"cáo", "chí", "động", "hiệu", "giá", "tin", "đảm", "công"},
+              "trường": {"hợp", "học", "sa", "thi", "kỳ", "đua", "quay"}}
+SCHOOL_WORDS = ("đại học", "cao đẳng", "trung cấp", "thpt", "thcs", "tiểu học", "mầm non", "phổ thông", "ptdtnt",
+                "chính trị", "quân sự", "sĩ quan", "trung học", "dân tộc nội trú", "ptth", "mẫu giáo", "th ", "mn ")
+LEGAL_FORMS = ("cổ phần", "trách nhiệm hữu hạn", "tnhh", "cp", "mtv", "một thành viên", "hữu hạn")
+_NAME_WORD = re.compile(r"[ ]+([^\s,.;:!?()\[\]\"“”‘’«»…]+)")
+_JOINER = re.compile(r"[ ]*(?:[-–&]|,)[ ]*(?=[" + UPPER + r"0-9])")
+_CAP_AT = re.compile(CAPSEQ)
+_CACHE: dict[int, tuple] = {}
 
 
-def head_pattern(res: Resources) -> re.Pattern:
-    pat = _HEAD_CACHE.get(id(res.lexicon))
-    if pat is None:
-        forms = []
-        for c in res.lexicon.agency_types.values():
-            if not c.shape:
-                continue
-            for f in c.forms:
-                forms.append(f)
-        forms.sort(key=len, reverse=True)
-        body = "|".join(re.escape(f) for f in forms)
-        pat = re.compile(rf"(?<![\w])(?:{body})(?![\w])")
-        _HEAD_CACHE[id(res.lexicon)] = pat
-    return pat
-
-
-def head_concept(res: Resources, form: str) -> Concept | None:
-    return res.lexicon.agency_by_key.get(match_key(form))
+def _patterns(res: Resources) -> tuple[re.Pattern, dict[str, Concept], list[tuple[str, str]]]:
+    """Head nouns (case-sensitive; named-shape heads also in lower case) and sector full forms."""
+    cached = _CACHE.get(id(res.lexicon))
+    if cached:
+        return cached
+    heads: dict[str, Concept] = {}
+    for c in res.lexicon.agency_types.values():
+        if not c.shape:
+            continue
+        for f in c.forms:
+            f = unify_tones(f)
+            heads.setdefault(f, c)
+            if c.shape == "named" and f[:1].isupper() and not f.isupper():
+                heads.setdefault(f[:1].lower() + f[1:], c)
+    body = "|".join(re.escape(f) for f in sorted(heads, key=len, reverse=True))
+    pat = re.compile(rf"(?<![\w])(?:{body})(?![\w])")
+    sectors = sorted({(match_key(c.label), c.label) for c in res.lexicon.abbreviations.values()
+                      if len(c.label.split()) >= 2}, key=lambda x: -len(x[0]))
+    _CACHE[id(res.lexicon)] = (pat, heads, sectors)
+    return pat, heads, sectors
 
 
 @dataclass
@@ -47,165 +73,199 @@ class OrgHit:
     span: Span
     concept: Concept
     head: str  # head as written
-    name: str  # sector / proper name as written ("vì sự tiến bộ phụ nữ", "Lao động thương binh và xã hội")
+    name: str  # sector / proper name as written
     place_key: str = ""  # jurisdiction
     parent_key: str = ""  # a committee the body belongs to ("Ban Dân vận Tỉnh ủy")
-    written: str = ""
 
 
-def _stop_at(text: str, pos: int, end: int, res: Resources) -> bool:
-    """Does a name end before position `pos`?"""
-    rest = text[pos:end]
-    if not rest.strip():
-        return True
-    low = rest.lower()
-    for stop in STOP:
-        if low.startswith(stop) and (len(low) == len(stop) or not low[len(stop)].isalnum()):
-            if stop == "và":
-                # "Giáo dục và Đào tạo", "Lao động thương binh và xã hội": a name may go on after "và"
-                nxt = rest[2:].lstrip()
-                if head_pattern(res).match(nxt) or PLACE_RE.match(nxt) or BARE_LEVEL_RE.match(nxt):
-                    return True
-                continue
-            return True
-    return bool(head_pattern(res).match(rest)) and pos > 0
+class OrgReader:
+    def __init__(self, doc: Doc, res: Resources):
+        self.doc, self.res = doc, res
+        self.text, self.norm = doc.article.text, doc.norm or doc.article.text
+        self.pat, self.heads, self.sectors = _patterns(res)
+        self.abbrevs = {unify_tones(a) for a in res.lexicon.expansions}
 
-
-def parse_org(doc: Doc, res: Resources, m: re.Match, sent_end: int) -> OrgHit | None:
-    text = doc.article.text
-    concept = head_concept(res, m.group(0))
-    if concept is None:
-        return None
-    linker = doc.linker
-    pos = m.end()
-    name_words: list[tuple[int, int]] = []
-    place_key = parent_key = ""
-    end = pos
-    shape = concept.shape
-
-    def at_place(p: int):
-        ws = len(text[p:sent_end]) - len(text[p:sent_end].lstrip())
-        p2 = p + ws
-        pm = PLACE_RE.match(text, p2, sent_end)
-        if pm:
-            span = next(((s, k) for s, k in doc.place_mentions if s.start == p2), None)
-            if span:
-                return span[0].end, span[1]
-            amb = next((s for s, _ in doc.ambiguous if s.start == p2), None)
-            if amb:
-                return amb.end, ""
-        bm = BARE_LEVEL_RE.match(text, p2, sent_end)
+    # --- what may follow a name ----------------------------------------------------------------
+    def place_at(self, p: int, end: int, bare: bool = True):
+        """A place beginning at p (after spaces): (end, key) — typed, a bare level word, or a bare name."""
+        q = p + len(self.norm[p:end]) - len(self.norm[p:end].lstrip(" "))
+        if PLACE_RE.match(self.norm, q, end):
+            for s, k in self.doc.place_mentions:
+                if s.start == q:
+                    return s.end, k
+            for s, _ in self.doc.ambiguous:
+                if s.start == q:
+                    return s.end, ""
+        bm = BARE_LEVEL_RE.match(self.norm, q, end)
         if bm:
-            type_word, _ = _type_of(bm.group(1))
-            level = TYPE_WORD_LEVEL.get(type_word)
-            return bm.end(), _home_key(doc, res, level) if level else ""
+            level = TYPE_WORD_LEVEL.get(_type_of(bm.group(1))[0])
+            return bm.end(), _home_key(self.doc, self.res, level) if level else ""
+        if bare:
+            cm = _CAP_AT.match(self.norm, q, end)
+            if cm:
+                words = cm.group(0).split()
+                for n in range(min(len(words), 4), 0, -1):
+                    cand = " ".join(words[:n])
+                    if n == 1 and len(cand) < 4:
+                        continue
+                    for level in ("province", "district"):
+                        r = self.doc.linker.resolve(cand, "", level)
+                        if r.unit is not None and (level == "province" or r.rule == "context"):
+                            stop = q + len(" ".join(words[:n])) if "-" not in cm.group(0) else q + _span_len(self.norm, q, n)
+                            return stop, r.unit.key
         return None
 
-    def at_committee(p: int):
-        ws = len(text[p:sent_end]) - len(text[p:sent_end].lstrip())
-        hm = head_pattern(res).match(text, p + ws, sent_end)
-        if hm and (c := head_concept(res, hm.group(0))) and c.shape == "committee":
-            return hm
+    def committee_at(self, p: int, end: int):
+        q = p + len(self.norm[p:end]) - len(self.norm[p:end].lstrip(" "))
+        hm = self.pat.match(self.norm, q, end)
+        if hm and self.heads[hm.group(0)].shape == "committee":
+            return self.read(hm, end)
         return None
 
-    if shape == "committee":
-        level = COMMITTEE_LEVEL.get(m.group(0).split()[0].lower().replace("uỷ", "ủy").removesuffix("ủy"), None)
-        word = m.group(0).lower()
-        level = {"tỉnh ủy": "province", "tỉnh uỷ": "province", "huyện ủy": "district", "huyện uỷ": "district",
-                 "thị ủy": "district", "thị uỷ": "district", "quận ủy": "district", "quận uỷ": "district",
-                 "thành ủy": None, "thành uỷ": None}.get(word, None)
-        nm = re.compile(rf"[ ]+({CAPSEQ})").match(text, pos, sent_end)
-        if nm:
-            r = linker.resolve(nm.group(1), "", level)
-            if r.unit is not None:
-                place_key = r.unit.key
-                end = nm.start(1) + len(nm.group(1))
-        if not place_key:
-            found = at_place(pos)
-            if found:
-                end, place_key = found
-            elif level:
-                place_key = _home_key(doc, res, level)
-            elif word.startswith("thành"):
-                place_key = _home_key(doc, res, "province") or _home_key(doc, res, "district")
+    def sector_at(self, p: int, end: int) -> int | None:
+        """A known sector written out ("Lao động thương binh và xã hội", "Văn hóa, Thể thao và Du lịch")."""
+        q = p + len(self.norm[p:end]) - len(self.norm[p:end].lstrip(" "))
+        window = self.norm[q:min(end, q + 80)]
+        for key, _label in self.sectors:
+            n = len(key.split())
+            m = re.match(r"(?:[^\s,&–-]+(?:[ ]*[,&–-][ ]*|[ ]+)){%d}" % (n - 1) + r"[^\s,.;:&–-]+", window)
+            if m and match_key(m.group(0)) == key:
+                return q + m.end()
+        return None
+
+    # --- one organisation ------------------------------------------------------------------------
+    def read(self, m: re.Match, end: int) -> OrgHit | None:
+        concept = self.heads[m.group(0)]
+        head, pos, shape = m.group(0), m.end(), concept.shape
+        following = _NAME_WORD.match(self.norm, pos, end)
+        nxt = following.group(1) if following else ""
+        if nxt.lower() in NOT_A_NAME.get(match_key(head).split()[0] if shape != "named" else match_key(head), set()):
+            return None
+        if shape == "national":
+            return OrgHit(self.span(m.start(), pos), concept, head, "")
+        if shape == "committee":
+            return self.read_committee(m, concept, end)
+        if match_key(head) == "trường" and not any(self.norm[pos:pos + 20].lower().lstrip().startswith(w) for w in SCHOOL_WORDS):
+            return None
+        place_key = parent_key = ""
+        name_start = name_end = stop = pos
+        if shape in ("sectoral", "named"):
+            sector_end = self.sector_at(pos, end)
+            words = 0
+            if sector_end is not None:
+                name_start = pos + 1
+                name_end = stop = sector_end
+            elif following and (nxt[:1].isupper() or nxt[:1].isdigit() or nxt in self.abbrevs):
+                name_start = following.start(1)
+                name_end = stop = following.end(1)
+                words = 1
+                if nxt in self.abbrevs and shape == "sectoral":
+                    words = MAX_NAME_WORDS  # an abbreviated sector is the whole name: only a place may follow
+                while words < MAX_NAME_WORDS:
+                    if self.place_at(stop, end, bare=shape != "named") or self.committee_at(stop, end):
+                        break
+                    j = _JOINER.match(self.norm, stop, end)
+                    wm = _NAME_WORD.match(self.norm, j.end() - 1 if j and self.norm[j.end() - 1] == " " else stop, end) if not j else \
+                        re.compile(r"([^\s,.;:!?()\[\]\"“”‘’«»…]+)").match(self.norm, j.end(), end)
+                    if not wm:
+                        break
+                    word = wm.group(1)
+                    low = word.lower()
+                    if self._stops(wm.start(1), end, word):
+                        break
+                    if low == "và" or low == "&":
+                        after = _NAME_WORD.match(self.norm, wm.end(1), end)
+                        if not after or not (after.group(1)[:1].isupper()):
+                            break
+                    name_end = stop = wm.end(1)
+                    words += 1
+                if self.norm[name_start:name_end].split()[-1].lower() in {"và", "&", "của"}:
+                    return None
+            else:
+                return None
+        found = self.place_at(stop, end, bare=shape != "named")
+        if found:
+            stop, place_key = found
+        else:
+            committee = self.committee_at(stop, end)
+            if committee is not None:
+                parent_key = org_key(self.res, committee)
+                place_key = committee.place_key
+                stop = committee.span.end
+                self.doc.pending_parents.append(committee)
+        name = self.text[name_start:name_end].strip() if name_end > name_start else ""
+        written = self.text[m.start():stop]
+        after = match_key(self.norm[stop:stop + 20])
+        if any(after.startswith(match_key(t)) for t in GENERIC_TAILS):
+            return None  # "Ban vì sự tiến bộ phụ nữ cơ sở", "Hội LHPN các cấp": not one body
+        if any(match_key(written).endswith(match_key(t)) for t in GENERIC_TAILS) or \
+                any(f" {match_key(t)} " in f" {match_key(name)} " for t in GENERIC_TAILS):
+            return None
+        if shape == "territorial" and not place_key:
+            return None
+        if not place_key and concept.slug == "so":
+            place_key = _home_key(self.doc, self.res, "province")
+        if not place_key and concept.slug == "phong":
+            place_key = _home_key(self.doc, self.res, "district")
+        return OrgHit(self.span(m.start(), stop), concept, self.text[m.start():m.end()], name, place_key, parent_key)
+
+    def read_committee(self, m: re.Match, concept: Concept, end: int) -> OrgHit | None:
+        word = match_key(m.group(0))
+        level = COMMITTEE_LEVELS.get(word)
+        stop = m.end()
+        place_key = ""
+        found = self.place_at(stop, end)
+        if found:
+            stop, place_key = found
+        elif level:
+            place_key = _home_key(self.doc, self.res, level)
+        elif word == "thành ủy":
+            place_key = _home_key(self.doc, self.res, "province") or _home_key(self.doc, self.res, "district")
         if not place_key:
             return None
-        return OrgHit(Span(m.start(), end, text[m.start():end]), concept, m.group(0), "", place_key, "", text[m.start():end])
+        return OrgHit(self.span(m.start(), stop), concept, self.text[m.start():m.end()], "", place_key)
 
-    if shape == "national":
-        return OrgHit(Span(m.start(), m.end(), m.group(0)), concept, m.group(0), "", "", "", m.group(0))
+    def _stops(self, p: int, end: int, word: str) -> bool:
+        low = self.norm[p:end].lower()
+        for stop in STOP:
+            if low.startswith(stop) and (len(low) == len(stop) or not low[len(stop)].isalnum()) and stop != "và":
+                return True
+        if self.pat.match(self.norm, p, end) and word[:1].isupper():
+            return True
+        return False
 
-    # territorial / sectoral / named: read name words until a place, a committee, a stop or punctuation
-    p = pos
-    while True:
-        if shape != "named" or name_words:
-            found = at_place(p)
-            if found:
-                end, place_key = found
-                break
-            cm = at_committee(p)
-            if cm:
-                committee = parse_org(doc, res, cm, sent_end)
-                if committee:
-                    parent_key = org_key(doc, res, committee)
-                    place_key = committee.place_key
-                    end = committee.span.end
-                break
-        if shape == "territorial":
-            break
-        if _PUNCT(text, p):
-            break
-        wm = re.compile(r"[ ]+([^\s,.;:!?()\[\]\"“”‘’«»]+)").match(text, p, sent_end)
-        if not wm or len(name_words) >= MAX_NAME_WORDS:
-            break
-        word_start = wm.start(1)
-        if _stop_at(text, word_start, sent_end, res):
-            break
-        if shape == "named" and not (wm.group(1)[:1].isupper() or wm.group(1)[:1].isdigit()):
-            break
-        name_words.append((word_start, wm.end(1)))
-        p = end = wm.end(1)
-    name = text[name_words[0][0]:name_words[-1][1]] if name_words else ""
-    if shape in ("sectoral", "named") and not name and concept.slug in ("so", "phong", "bo", "ban", "hoi", "cuc",
-                                                                          "chi-cuc", "trung-tam", "vien", "van-phong",
-                                                                          "hoi-dong", "truong", "benh-vien", "bao",
-                                                                          "cong-ty", "htx", "ngan-hang"):
-        return None
-    span_end = end
-    full = text[m.start():span_end]
-    if any(full.lower().endswith(t) for t in GENERIC_TAILS) or any(f" {t}" in name.lower() + " " for t in GENERIC_TAILS):
-        return None
-    if shape == "territorial" and not place_key:
-        return None
-    if not place_key and concept.slug == "so":
-        place_key = _home_key(doc, res, "province")
-    if not place_key and concept.slug == "phong":
-        place_key = _home_key(doc, res, "district")
-    return OrgHit(Span(m.start(), span_end, full), concept, m.group(0), name, place_key, parent_key, full)
+    def span(self, a: int, b: int) -> Span:
+        return Span(a, b, self.text[a:b])
 
 
-def _PUNCT(text: str, p: int) -> bool:
-    return p >= len(text) or bool(re.match(r"\s*[,.;:!?()\[\]\"“”«»…]|\s+[-–—]\s", text[p:p + 3]))
+def _span_len(text: str, q: int, n: int) -> int:
+    m = re.match(r"\S+(?:[ ]*[-–][ ]*\S+|[ ]+\S+){%d}" % (n - 1), text[q:])
+    return m.end() if m else 0
 
 
 def canonical_name(res: Resources, hit: OrgHit) -> str:
-    """Full form: head (prefLabel), expanded name, place's full name."""
-    lex = res.lexicon
-    parts = [hit.concept.label if hit.concept.shape != "committee" else _committee_word(hit.head)]
+    """Full form: the head's full form, the expanded name."""
+    head = hit.concept.label if hit.concept.shape not in ("committee", "named") else _committee_word(hit.head)
+    if hit.concept.shape == "named":
+        head = hit.head[:1].upper() + hit.head[1:]
+        head = res.lexicon.expand(head)
+    parts = [head]
     if hit.name:
-        parts.append(lex.expand(hit.name))
+        parts.append(res.lexicon.expand(hit.name))
     return " ".join(parts)
 
 
 def _committee_word(head: str) -> str:
-    return head.replace("uỷ", "ủy")
+    return unify_tones(head)
 
 
-def org_key(doc: Doc, res: Resources, hit: OrgHit) -> str:
+def org_key(res: Resources, hit: OrgHit) -> str:
     sector = slugify(res.lexicon.expand(hit.name)) if hit.name else ""
     kind = hit.concept.slug
     if hit.concept.shape == "committee":
         kind = slugify(_committee_word(hit.head))
+    if hit.concept.shape == "named":
+        kind = slugify(res.lexicon.expand(hit.head))
     local = kind + (f"-{sector}" if sector else "")
     if hit.parent_key:
         return f"{hit.parent_key}.{local}"
@@ -224,43 +284,53 @@ def place_label(doc: Doc, res: Resources, key: str) -> str:
     return unit.full_name if unit else ""
 
 
-@stage(requires=("places", "home"), assigns=("orgs",))
+def add_org(doc: Doc, res: Resources, hit: OrgHit, with_span: bool = True) -> Entity:
+    key = org_key(res, hit)
+    base = canonical_name(res, hit)
+    label, alts = base, [hit.span.text]
+    if hit.parent_key:
+        parent = doc.entities.get(hit.parent_key)
+        if parent is not None:
+            label = f"{base} {parent.label}"
+    elif hit.place_key:
+        place = place_label(doc, res, hit.place_key)
+        if place:
+            if hit.concept.shape == "committee":
+                unit = res.gazetteer.get(hit.place_key)
+                label = f"{base} {unit.name if unit else place.split(' ', 1)[-1]}"
+            elif hit.concept.shape != "named" or match_key(place.split(" ", 1)[-1]) not in match_key(base):
+                label = f"{base} {place}"
+            # the written form with its place made explicit ("Ban vì sự tiến bộ phụ nữ huyện Quỳnh Lưu")
+            alts.append(" ".join(x for x in (hit.head, hit.name, place) if x))
+    for form in hit.concept.forms:  # the abbreviated head ("UBND huyện Quỳnh Lưu")
+        if form != hit.concept.label and form.isupper() and label.startswith(hit.concept.label):
+            alts.append(form + label[len(hit.concept.label):])
+    public = res.lexicon.is_public(hit.concept.slug)
+    ent = Entity(kind="org", label=label, key=key, cls="Agency" if public else "Organization",
+                 alt_labels=[a for a in dict.fromkeys(alts) if a and a != label],
+                 jurisdiction=hit.place_key if hit.concept.shape != "named" else "",
+                 parent=hit.parent_key, agency_type=hit.concept.slug)
+    return doc.add_entity(ent, hit.span if with_span else None)
+
+
+@stage(requires=("places", "home", "norm"), assigns=("orgs",))
 def orgs(doc: Doc, res: Resources) -> None:
-    text = doc.article.text
-    pat = head_pattern(res)
+    reader = OrgReader(doc, res)
+    doc.pending_parents = []
     for sent in doc.sentences:
         pos = sent.start
         while True:
-            m = pat.search(text, pos, sent.end)
+            m = reader.pat.search(reader.norm, pos, sent.end)
             if not m:
                 break
-            hit = parse_org(doc, res, m, sent.end)
+            hit = reader.read(m, sent.end)
             if hit is None:
                 pos = m.end()
                 continue
             pos = max(hit.span.end, m.end())
-            key = org_key(doc, res, hit)
-            base = canonical_name(res, hit)
-            label = base
-            alts = [hit.written]
-            if hit.parent_key and hit.parent_key in doc.entities:
-                label = f"{base} {doc.entities[hit.parent_key].label}"
-            elif hit.place_key:
-                place = place_label(doc, res, hit.place_key)
-                if place:
-                    label = f"{base} {place}"
-                    if hit.concept.shape == "committee":
-                        label = f"{base} {place.split(' ', 1)[-1] if ' ' in place else place}"
-                written_head = hit.written
-                # the written form with its place made explicit ("Ban vì sự tiến bộ phụ nữ huyện Quỳnh Lưu")
-                alts.append(f"{hit.head} {hit.name} {place}".replace("  ", " ").strip() if hit.name else f"{hit.head} {place}")
-                alts.append(f"{hit.head} {res.lexicon.expand(hit.name)} {place}".replace("  ", " ").strip())
-            for form in hit.concept.forms:
-                if form != hit.head and form.isupper():
-                    alts.append(label.replace(hit.concept.label, form, 1))
-            public = res.lexicon.is_public(hit.concept.slug)
-            ent = Entity(kind="org", label=label, key=key, cls="Agency" if public else "Organization",
-                         alt_labels=[a for a in dict.fromkeys(alts) if a and a != label],
-                         jurisdiction=hit.place_key, parent=hit.parent_key, agency_type=hit.concept.slug)
-            ent = doc.add_entity(ent, hit.span)
+            for parent in doc.pending_parents:
+                add_org(doc, res, parent, with_span=True)
+                doc.org_mentions.append((parent.span, org_key(res, parent)))
+            doc.pending_parents = []
+            ent = add_org(doc, res, hit)
             doc.org_mentions.append((hit.span, ent.key))

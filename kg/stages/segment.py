@@ -11,6 +11,7 @@ import re
 
 from ..model import Doc, Span
 from ..pipeline import Resources, stage
+from ..text import unify_tones
 from .patterns import UPPER
 
 _ABBREV_BEFORE_DOT = {
@@ -45,9 +46,13 @@ def split_sentences(text: str, start: int, end: int) -> list[tuple[int, int]]:
     return trimmed
 
 
-@stage(requires=("article",), assigns=("sentences",))
+@stage(requires=("article",), assigns=("sentences", "norm"))
 def segment(doc: Doc, res: Resources) -> None:
     text = doc.article.text
+    # "Uỷ ban" and "Ủy ban" must match the same dictionary entry; moving a tone mark within a
+    # syllable keeps the NFC length, so offsets found in `norm` hold for `text`.
+    norm = unify_tones(text)
+    doc.norm = norm if len(norm) == len(text) else text
     title_end = len(doc.article.title)
     skip = doc.article.captions
     sentences = [Span(0, title_end, text[:title_end])]
