@@ -20,6 +20,10 @@ says so (`QueryAnswer.truncated`); in SPARQL JSON results the body also carries 
 `"vnkg:truncated": true`, in SPARQL XML results a `<link href="https://w3id.org/vnkg/def/core#truncated"/>`
 in the head, and in N-Triples / Turtle a closing comment line.
 
+Workers are started with multiprocessing's "spawn" method, which imports the parent's main module
+in each worker: a script that starts the server itself must keep its top-level code under
+`if __name__ == "__main__":` (the `vnkg` command does).
+
 A store without a path (in-memory, for tests) cannot be opened by another process; `LocalRunner`
 then runs queries in the calling thread, with the same answers but without a time limit.
 
