@@ -19,8 +19,14 @@ _DAY_MONTH = re.compile(
     r"(?<![\w/.-])(?:(?P<part>[Ss]áng|[Cc]hiều|[Tt]ối|[Tt]rưa|[Đđ]êm|[Nn]gày|[Hh]ôm nay|[Hh]ôm qua|vào)[ ,]+(?:ngày[ ]+)?)?"
     r"(?P<d>[0-3]?\d)[/-](?P<m>[01]?\d)(?:[/-](?P<y>(?:19|20)\d\d))?(?![\w/]|[.,]\d)"
 )
+# "Ngày 6.2" — a dotted day.month only after a word that makes it a date (6.2 is otherwise a number)
+_DOTTED = re.compile(
+    r"(?<![\w/.-])(?P<part>[Ss]áng|[Cc]hiều|[Tt]ối|[Tt]rưa|[Nn]gày|[Hh]ôm)[ ,]+(?:ngày[ ]+)?"
+    r"(?P<d>[0-3]?\d)\.(?P<m>[01]?\d)(?:\.(?P<y>(?:19|20)\d\d))?(?![\w/]|[.,]\d)"
+)
 _LONG = re.compile(r"ngày[ ]+(?P<d>[0-3]?\d)[ ]+tháng[ ]+(?P<m>[01]?\d)(?:[ ]+năm[ ]+(?P<y>(?:19|20)\d\d))?")
-_YEAR = re.compile(r"(?:năm|/|tháng \d{1,2}[/-])[ ]*((?:19|20)\d\d)(?!\d)")
+_TARGET = re.compile(r"(?i)(?:đến|tới|giai đoạn|tầm nhìn|trước|sau|đầu|[-–])\s*(?:năm\s*)?$")
+_YEAR = re.compile(r"(?i)(?:năm|/|tháng \d{1,2}[/-])[ ]*((?:19|20)\d\d)(?!\d)")
 
 
 @dataclass
@@ -40,7 +46,7 @@ class DateMention:
 
 def find_dates(text: str) -> list[DateMention]:
     out = []
-    for rx in (_DAY_MONTH, _LONG):
+    for rx in (_DAY_MONTH, _DOTTED, _LONG):
         for m in rx.finditer(text):
             d, mo = int(m.group("d")), int(m.group("m"))
             if not (1 <= d <= 31 and 1 <= mo <= 12):
@@ -58,12 +64,11 @@ def reference_year(doc: Doc, dates: list[DateMention]) -> int | None:
     full = Counter(d.year for d in dates if d.year)
     if full:
         return full.most_common(1)[0][0]
-    years = Counter(int(y) for y in _YEAR.findall(doc.article.text))
-    if not years:
-        return None
-    (top, n), *rest = years.most_common(2) + [(None, 0)]
-    # only when one year clearly dominates; otherwise the year stays unknown
-    return top if n > rest[0][1] else None
+    # The year the report is written in is the latest it speaks of, leaving out targets and periods
+    # ("đến năm 2020", "giai đoạn 2016-2020"); when the text names no year, none is guessed.
+    years = [int(m.group(1)) for m in _YEAR.finditer(doc.article.text)
+             if not _TARGET.search(doc.article.text[max(0, m.start() - 14):m.start() + 1])]
+    return max(years) if years else None
 
 
 @stage(requires=("sentences",), assigns=("dates",))

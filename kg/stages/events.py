@@ -118,6 +118,17 @@ def events(doc: Doc, res: Resources) -> None:
                           date_span=date.span if date else None, organizers=list(dict.fromkeys(organizers)),
                           attendees=[a for a in dict.fromkeys(attendees) if a not in organizers], location=location)
         doc.meetings.append(current)
+    _people_in_scope(doc)
+
+
+def _people_in_scope(doc: Doc) -> None:
+    """The people a meeting report names after the meeting is introduced — those who spoke,
+    chaired, attended — until the next meeting begins, are its attendees."""
+    starts = [m.span.start for m in doc.meetings] + [len(doc.article.text) + 1]
+    for m, end in zip(doc.meetings, starts[1:]):
+        for span, key in doc.person_mentions:
+            if m.span.start <= span.start < end and key not in m.attendees and key not in m.organizers:
+                m.attendees.append(key)
 
 
 def _part_of_post(doc: Doc, span: Span) -> bool:

@@ -97,7 +97,7 @@ class Linker:
         self.note(unit.key)
         return ent
 
-    def local_place(self, name: str, type_word: str, level: str, span: Span) -> Entity:
+    def local_place(self, name: str, type_word: str, level: str, span: Span) -> Entity | None:
         """A unit not in the register (e.g. a commune merged away before the register's date):
         keyed under its parent, the nearest place of the level above in the article."""
         above = {"commune": "district", "district": "province", "province": "country"}.get(level, "")
@@ -109,7 +109,9 @@ class Linker:
             if LEVEL_OF_CLS.get(cls) == above:
                 parent = key
                 break
-        key = f"{parent or 'vn'}.{slugify(type_word + ' ' + name)}"
+        if not parent.startswith("vn-") or level not in ("commune", "district"):
+            return None  # every province is in the register; a foreign unit we do not know stays a mention
+        key = f"{parent}.{slugify(type_word + ' ' + name)}"
         ent = Entity(kind="place", label=f"{type_word} {name}", key=key, cls=CLS_OF_LEVEL[level],
                      alt_labels=[name], parent=parent)
         ent = self.doc.add_entity(ent, span)
@@ -128,21 +130,32 @@ def find_typed_places(text: str, start: int, end: int, gaz) -> list[PlaceHit]:
     hits = []
     for m in PLACE_RE.finditer(text, start, end):
         type_word, level = _type_of(m.group(1))
-        words = m.group(2).split()
+        words = re.findall(r"[^\s–-]+|[–-]", m.group(2))
         chosen = None
-        for n in range(min(len(words), 5), 0, -1):
-            cand = " ".join(words[:n])
+        for n in range(min(len(words), 7), 0, -1):
+            if words[n - 1] in "–-":
+                continue
+            cand = _join(m.group(2), words[:n])
             if gaz.lookup(cand, level=level if level != "country" else "country", type_word=type_word if level != "country" else None):
                 chosen = cand
                 break
         if chosen is None:
             if level == "country":
                 continue
-            chosen = " ".join(words[: 3 if len(words) <= 3 else 2])
+            names = [w for w in m.group(2).replace("–", " - ").split() if w not in "–-"]
+            chosen = _join(m.group(2), names[: 3 if len(names) <= 3 else 2])
         name_start = m.start(2)
         s, e = m.start(1), name_start + len(chosen)
         hits.append(PlaceHit(Span(s, e, text[s:e]), chosen, type_word if level != "country" else "", level))
     return hits
+
+
+def _join(written: str, words: list[str]) -> str:
+    """The prefix of `written` that holds `words` (keeping its own spacing and hyphens)."""
+    pos = 0
+    for w in words:
+        pos = written.index(w, pos) + len(w)
+    return written[:pos]
 
 
 def find_country_and_bare(text: str, start: int, end: int, taken: list[tuple[int, int]], res: Resources) -> list[PlaceHit]:

@@ -31,11 +31,20 @@ PLACE_TYPES = {
 }
 _TYPE_ALT = "|".join(sorted((re.escape(k) for k in PLACE_TYPES), key=len, reverse=True))
 # "huyện Quỳnh Lưu", "TP. Vinh", "Thị xã Cửa Lò"; the type word may be capitalised.
-PLACE_RE = re.compile(rf"(?<![\w.])((?i:{_TYPE_ALT}))[ ]*(?<=[ .])({CAPSEQ})")
+PLACE_NAME = rf"{CAP}(?:(?:[ ]+|[ ]?[-–][ ]?){CAP})*(?:[ ]+\d+)?"
+PLACE_RE = re.compile(rf"(?<![\w.])((?i:{_TYPE_ALT}))[ ]*(?<=[ .])({PLACE_NAME})")
 # A bare level word with no name after it: "huyện", "tỉnh" (resolved to the home territory).
-BARE_LEVEL_RE = re.compile(rf"(?<![\w])((?i:tỉnh|huyện|xã|thị xã|thành phố|quận|phường|thị trấn))(?![ ]+{CAP})(?!\w)(?![ ]+(?:hội|viên|đội|giao|táo|lộ|ủy|uỷ)\b)")
+BARE_LEVEL_RE = re.compile(rf"(?<![\w])((?i:tỉnh|huyện|xã|thị xã|thành phố|quận|phường|thị trấn)|TP\.?|TX\.?)(?![ ]+{CAP})(?!\w)(?![ ]+(?:hội|viên|đội|giao|táo|lộ|ủy|uỷ)\b)")
 
 HONORIFIC_RE = re.compile(
-    rf"(?<![\w])(ông|bà|Ông|Bà|đồng chí|Đồng chí|đ/c|Đ/c|anh|chị|Anh|Chị|cụ|Cụ|thượng tá|Thượng tá|đại tá|Đại tá|trung tá|Trung tá|thiếu tướng|Thiếu tướng|trung tướng|Trung tướng|thiếu tá|Thiếu tá|TS\.|ThS\.|PGS\.TS|PGS\.TS\.|GS\.TS|GS\.TS\.|Tiến sĩ|tiến sĩ|nhà báo|luật sư|bác sĩ|Bác sĩ)[ ]+({CAP}(?:[ ]+{CAP}){{0,3}})"
+    rf"(?<![\w])(ông|bà|Ông|Bà|đồng chí|Đồng chí|đ/c|Đ/c|anh|chị|Anh|Chị|cụ|Cụ|em|Em|cô|Cô|thầy|Thầy|giáo sư|Giáo sư|GS\.|GS|PGS\.|PGS|TS|ThS|nhà nghiên cứu|Nhà nghiên cứu|nhà sử học|Thượng tọa|thượng tọa|Hòa thượng|hòa thượng|Đại đức|đại đức|Ni sư|ni sư|Mẹ|mẹ|Mẹ Việt Nam anh hùng|Anh hùng|anh hùng|nghệ nhân|Nghệ nhân|nghệ sĩ|Nghệ sĩ|NSND|NSƯT|nhà thơ|nhà văn|Thạc sĩ|thạc sĩ|kỹ sư|Kỹ sư|ngài|Ngài|thượng tá|Thượng tá|đại tá|Đại tá|trung tá|Trung tá|thiếu tướng|Thiếu tướng|trung tướng|Trung tướng|thiếu tá|Thiếu tá|TS\.|ThS\.|PGS\.TS|PGS\.TS\.|GS\.TS|GS\.TS\.|Tiến sĩ|tiến sĩ|nhà báo|luật sư|bác sĩ|Bác sĩ)[ ]+({CAP}(?:[ ]+{CAP}){{0,3}})"
 )
 PERSON_NAME = rf"{CAP}(?:[ ]+{CAP}){{1,3}}"
+
+SURNAMES = (
+    "Nguyễn Trần Lê Phạm Hoàng Huỳnh Phan Vũ Võ Đặng Bùi Đỗ Hồ Ngô Dương Lý Vi Đinh Trịnh Lâm Trương "
+    "Tạ Lương Đào Hà Cao Lưu Tô Thái Châu Chu Khổng Lò Hứa Kiều Mạc Tăng Quách Thân Nông Triệu "
+    "Vương Giang Âu Khúc Lại Phùng Tống Tôn Hầu Bế Lềnh Vàng Sùng Giàng Thào Điểu "
+    "Ksor Đàm Lã Diệp Quan Tiêu Doãn Khuất Mẫn Bạch Cù Nghiêm Vòng Hoàng"
+).split()
+SURNAME_NAME_RE = re.compile(rf"(?<![\w])(?:{'|'.join(sorted(set(SURNAMES), key=len, reverse=True))})(?:[ ]+{CAP}){{1,3}}(?![\w])")

@@ -2,22 +2,29 @@
 
 "ông Vi Văn Quỳnh – PGĐ Sở Lao động ... tỉnh Nghệ An", "Chủ tịch UBND huyện Hoàng Danh Lai",
 "đồng chí Nguyễn Văn A, Bí thư Huyện ủy": a person is a name of two to four capitalised syllables
-introduced by an honorific or a post; a post followed by an organisation is a membership.
-A later "ông Quỳnh" is the same person. People are keyed by name and organisation, so the same
-name in the same body is one person across articles, and otherwise kept apart.
+introduced by an honorific or a post, or three or four beginning with a common surname. A post next
+to an organisation is a membership. Within an article one name is one person, and a later "ông
+Quỳnh" is that person too. Across articles people are keyed by name and organisation, so the same
+name in the same body is one person, and otherwise they are kept apart.
 """
 
 from __future__ import annotations
 
 import hashlib
 import re
+from dataclasses import dataclass
 
 from ..model import Doc, Entity, Membership, Span
 from ..pipeline import Resources, stage
-from ..text import match_key, slugify
-from .patterns import CAP, HONORIFIC_RE, PERSON_NAME
+from ..text import match_key, slugify, unify_tones
+from .patterns import CAP, HONORIFIC_RE, PERSON_NAME, SURNAME_NAME_RE
 
 _POST_CACHE: dict[int, re.Pattern] = {}
+# A name after these words names a street, a school, a prize or a temple, not a person here.
+_NOT_PERSON_BEFORE = re.compile(
+    r"(?i)(?:đường|phố|cầu|trường|tuyến|giải|quỳ|quỹ|đền|chùa|tượng|hẻm|kiệt|ngõ|khu|bến|chợ|số|nhà|sân|"
+    r"công viên|quảng trường|lăng|tư tưởng|di tích|mang tên|tên|xã|phường|huyện|tỉnh|thôn|bản|làng)\s+$")
+_SEP = re.compile(r"\s*[,–—-]\s*|\s+")
 
 
 def post_pattern(res: Resources) -> re.Pattern:
@@ -26,21 +33,35 @@ def post_pattern(res: Resources) -> re.Pattern:
         forms = set()
         for c in res.lexicon.posts.values():
             for f in c.forms:
-                forms.add(f)
-                forms.add(f[:1].lower() + f[1:])
-                forms.add(f[:1].upper() + f[1:])
+                f = unify_tones(f)
+                forms |= {f, f[:1].lower() + f[1:], f[:1].upper() + f[1:]}
         body = "|".join(re.escape(f) for f in sorted(forms, key=len, reverse=True))
         pat = re.compile(rf"(?<![\w])(?:{body})(?![\w])")
         _POST_CACHE[id(res.lexicon)] = pat
     return pat
 
 
+@dataclass
+class PersonHit:
+    span: Span
+    name: str
+    post: str = ""  # the post as written
+    post_span: Span | None = None
+    org: str = ""  # organisation key
+
+
 def _org_at(doc: Doc, pos: int, limit: int = 2):
-    """The organisation mention starting at `pos` (allowing a space)."""
     for span, key in doc.org_mentions:
         if pos <= span.start <= pos + limit:
             return span, key
     return None
+
+
+def _inside(doc: Doc, a: int, b: int) -> bool:
+    for span, _ in doc.org_mentions + doc.place_mentions:
+        if span.start <= a and b <= span.end:
+            return True
+    return False
 
 
 def person_key(name: str, org: str, doc: Doc) -> str:
@@ -52,66 +73,113 @@ def _is_name(name: str, res: Resources) -> bool:
     words = name.split()
     if not 2 <= len(words) <= 4:
         return False
-    if any(w.isupper() and len(w) > 1 for w in words):  # "UBND", "THPT"
-        return False
+    if any(w.isupper() and len(w) > 1 for w in words) and not all(w.isupper() for w in words):
+        return False  # "UBND", "THPT" inside
     if res.gazetteer.lookup(name):  # a place, not a person
         return False
     return True
 
 
-@stage(requires=("orgs",), assigns=("people", "memberships"))
-def people(doc: Doc, res: Resources) -> None:
-    text = doc.article.text
+def _clean(name: str) -> str:
+    return " ".join(w.capitalize() if w.isupper() else w for w in name.split())
+
+
+def find_people(doc: Doc, res: Resources) -> list[PersonHit]:
+    text, norm = doc.article.text, doc.norm or doc.article.text
     posts = post_pattern(res)
-    found: list[tuple[Span, str, tuple | None]] = []  # (name span, name, (post concept, post span, org key))
+    hits: dict[int, PersonHit] = {}
+
+    def post_after(end: int, sent_end: int):
+        """", PGĐ Sở ..." / " – Chủ tịch UBND ..." right after a name."""
+        sep = re.compile(r"\s*[,–—-]\s*").match(norm, end, sent_end)
+        if not sep:
+            return None
+        pm = posts.match(norm, sep.end(), sent_end)
+        if not pm:
+            return None
+        org = _org_at(doc, pm.end() + 1)
+        stop = org[0].end if org else pm.end()
+        return pm.group(0), Span(pm.start(), stop, text[pm.start():stop]), org[1] if org else ""
+
     for sent in doc.sentences:
-        for m in HONORIFIC_RE.finditer(text, sent.start, sent.end):
-            name = m.group(2)
-            s = m.start(2)
+        if sent.start < len(doc.article.title) and sent.end <= len(doc.article.title) + 1:
+            pass
+        for m in HONORIFIC_RE.finditer(norm, sent.start, sent.end):
+            s, name = m.start(2), text[m.start(2):m.end(2)]
             if len(name.split()) == 1:
-                found.append((Span(s, s + len(name), name), name, None))
+                hits.setdefault(s, PersonHit(Span(s, m.end(2), name), name))
                 continue
-            if not _is_name(name, res):
+            if not _is_name(name, res) or _inside(doc, s, m.end(2)):
                 continue
-            span = Span(s, s + len(name), name)
-            # "ông X – PGĐ Sở ...", "ông X, Chủ tịch UBND ..."
-            post = None
-            pm = re.compile(r"\s*[,–—-]\s*").match(text, span.end, sent.end)
-            if pm:
-                pm2 = posts.match(text, pm.end(), sent.end)
-                if pm2:
-                    org = _org_at(doc, pm2.end() + 1)
-                    post = (pm2.group(0), Span(pm2.start(), org[0].end if org else pm2.end(), text[pm2.start():org[0].end if org else pm2.end()]), org[1] if org else "")
-            found.append((span, name, post))
+            hit = PersonHit(Span(s, m.end(2), name), name)
+            post = post_after(m.end(2), sent.end)
+            if post:
+                hit.post, hit.post_span, hit.org = post
+            hits[s] = hit
         # "Chủ tịch UBND huyện Hoàng Danh Lai": post, organisation, name
-        for pm in posts.finditer(text, sent.start, sent.end):
+        for pm in posts.finditer(norm, sent.start, sent.end):
             org = _org_at(doc, pm.end() + 1)
             after = org[0].end if org else pm.end()
-            nm = re.compile(rf"[ ]+({PERSON_NAME})").match(text, after, sent.end)
+            nm = re.compile(rf"[ ]+({PERSON_NAME})").match(norm, after, sent.end)
             if not nm or not _is_name(nm.group(1), res):
                 continue
             s = nm.start(1)
-            if any(f[0].start == s for f in found):
+            name = text[s:nm.end(1)]
+            hit = hits.get(s)
+            if hit is None:
+                hit = hits[s] = PersonHit(Span(s, nm.end(1), name), name)
+            if not hit.post:
+                hit.post, hit.post_span, hit.org = pm.group(0), Span(pm.start(), after, text[pm.start():after]), org[1] if org else ""
+        # a full name that begins with a common surname
+        for nm in SURNAME_NAME_RE.finditer(norm, sent.start, sent.end):
+            s, e = nm.start(), nm.end()
+            if any(h.span.start <= s < h.span.end for h in hits.values()):
                 continue
-            span = Span(s, s + len(nm.group(1)), nm.group(1))
-            found.append((span, nm.group(1), (pm.group(0), Span(pm.start(), after, text[pm.start():after]), org[1] if org else "")))
-    found.sort(key=lambda f: f[0].start)
+            name = text[s:e]
+            if len(name.split()) < 3 and not post_after(e, sent.end):
+                continue
+            if not _is_name(name, res) or _inside(doc, s, e) or _NOT_PERSON_BEFORE.search(norm[max(sent.start, s - 20):s]):
+                continue
+            hit = hits[s] = PersonHit(Span(s, e, name), name)
+            post = post_after(e, sent.end)
+            if post:
+                hit.post, hit.post_span, hit.org = post
+    return [hits[k] for k in sorted(hits)]
+
+
+@stage(requires=("orgs", "norm"), assigns=("people", "memberships"))
+def people(doc: Doc, res: Resources) -> None:
+    text = doc.article.text
+    hits = find_people(doc, res)
+    full = [h for h in hits if len(h.name.split()) > 1]
+    # one name, one person in an article: its key takes the first organisation it is tied to
+    org_of: dict[str, str] = {}
+    for h in full:
+        k = match_key(h.name)
+        if h.org and k not in org_of:
+            org_of[k] = h.org
+    keys: dict[str, str] = {}
     by_given: dict[str, str] = {}
-    for span, name, post in found:
-        if len(name.split()) == 1:
-            key = by_given.get(name)
+    for h in hits:
+        k = match_key(h.name)
+        if len(h.name.split()) == 1:
+            key = by_given.get(k)
             if key:
-                doc.add_entity(doc.entities[key], span)
-                doc.person_mentions.append((span, key))
+                doc.add_entity(doc.entities[key], h.span)
+                doc.person_mentions.append((h.span, key))
             continue
-        concept = res.lexicon.post_by_key.get(match_key(post[0])) if post else None
-        org = post[2] if post else ""
-        key = person_key(name, org, doc)
-        ent = doc.add_entity(Entity(kind="person", label=name, key=key, cls="Person"), span)
-        doc.person_mentions.append((span, key))
-        by_given[name.split()[-1]] = key
-        if concept is not None:
-            doc.memberships.append(Membership(person=key, org=org, role=concept.label, role_key=concept.slug,
-                                              role_alt=[post[0]] if post[0] != concept.label else [],
-                                              span=Span(span.start, max(span.end, post[1].end), text[min(span.start, post[1].start):max(span.end, post[1].end)]),
-                                              date=doc.date))
+        key = keys.get(k)
+        if key is None:
+            key = keys[k] = person_key(_clean(h.name), org_of.get(k, ""), doc)
+        doc.add_entity(Entity(kind="person", label=_clean(h.name), key=key, cls="Person"), h.span)
+        doc.person_mentions.append((h.span, key))
+        by_given[match_key(h.name.split()[-1])] = key
+        concept = res.lexicon.post_by_key.get(match_key(h.post)) if h.post else None
+        if concept is None:
+            continue
+        a, b = min(h.span.start, h.post_span.start), max(h.span.end, h.post_span.end)
+        if any(m.person == key and m.org == h.org and m.role_key == concept.slug for m in doc.memberships):
+            continue
+        doc.memberships.append(Membership(person=key, org=h.org, role=concept.label, role_key=concept.slug,
+                                          role_alt=[h.post] if h.post != concept.label else [],
+                                          span=Span(a, b, text[a:b]), date=doc.date))

@@ -9,7 +9,7 @@ import re
 from ..model import Doc, Program, Span
 from ..pipeline import Resources, stage
 from ..text import match_key, slugify
-from .patterns import CAPSEQ
+from .patterns import CAPSEQ, UPPER
 
 _CACHE: dict[int, re.Pattern] = {}
 
@@ -17,14 +17,34 @@ _CACHE: dict[int, re.Pattern] = {}
 def program_pattern(res: Resources) -> re.Pattern:
     pat = _CACHE.get(id(res.lexicon))
     if pat is None:
-        forms = {f.lower() for c in res.lexicon.program_types.values() for f in c.forms if len(f.split()) <= 3}
+        forms = {f.lower() for c in res.lexicon.program_types.values() for f in c.forms if len(f.split()) <= 5}
         body = "|".join(re.escape(f) for f in sorted(forms, key=len, reverse=True))
         pat = re.compile(
             rf"(?i)(?<![\w])(?P<type>{body})(?P<pilot>\s+thí điểm)?\s*"
-            rf"(?:[\"“](?P<quoted>[^\"”\n]{{3,160}})[\"”]|(?-i:(?P<proper>{CAPSEQ})))"
+            rf"(?:[\"“](?P<quoted>[^\"”\n]{{3,160}})[\"”]|(?-i:(?P<proper>[{UPPER}0-9][^\s,.;:!?()\"“”]*)))"
         )
         _CACHE[id(res.lexicon)] = pat
     return pat
+
+
+# Words that end a programme's name: the clause goes on after them.
+_END = {"do", "được", "với", "tại", "ở", "nhằm", "có", "đã", "đang", "sẽ", "của", "cho", "là", "thì", "để", "theo",
+        "trên", "khi", "nhưng", "mà", "từ", "vì", "bị", "cần", "phải", "không", "chưa", "vẫn", "đều", "cũng", "này",
+        "đó", "gồm", "thuộc", "trong", "qua", "về", "nên", "sau", "trước"}
+_NEXT = re.compile(r"[ ]+([^\s,.;:!?()\"“”]+)")
+
+
+def _read_name(norm: str, start: int, end: int, first_end: int) -> int:
+    """Extend a programme name from its first word over lower-case words until the clause goes on."""
+    stop = first_end
+    words = 1
+    while words < 14:
+        m = _NEXT.match(norm, stop, end)
+        if not m or m.group(1).lower() in _END:
+            break
+        stop = m.end(1)
+        words += 1
+    return stop
 
 
 def _type_slug(res: Resources, form: str) -> str:
@@ -40,19 +60,25 @@ def programs(doc: Doc, res: Resources) -> None:
     text = doc.article.text
     seen: dict[str, Program] = {}
     for sent in doc.sentences:
-        for m in program_pattern(res).finditer(text, sent.start, sent.end):
-            name = (m.group("quoted") or m.group("proper") or "").strip()
-            if m.group("proper") and len(name.split()) < 2:
-                continue
+        for m in program_pattern(res).finditer(doc.norm or text, sent.start, sent.end):
+            if m.group("proper"):
+                name_end = _read_name(doc.norm or text, m.start("proper"), sent.end, m.end("proper"))
+                name = text[m.start("proper"):name_end].strip()
+                if len(name.split()) < 2 and not any(ch.isdigit() for ch in name):
+                    continue
+            else:
+                name_end = m.end()
+                name = m.group("quoted").strip()
             if m.group("proper") and res.gazetteer.lookup(name):
                 continue  # "dự án Quỳnh Lưu" names a place, not a programme
             ptype = _type_slug(res, m.group("type"))
             key = slugify(name, 50) + "." + hashlib.sha1(match_key(name).encode()).hexdigest()[:8]
-            span = Span(m.start(), m.end(), m.group(0))
+            span_end = max(m.end(), name_end if m.group("proper") else m.end())
+            span = Span(m.start(), span_end, text[m.start():span_end])
             prog = seen.get(key)
             if prog is None:
                 prog = Program(key=key, name=name, program_type=ptype, span=span,
-                               alt_labels=[f"{m.group('type')} {name}"])
+                               alt_labels=[f"{text[m.start('type'):m.end('type')]} {name}"])
                 seen[key] = prog
                 doc.programs.append(prog)
             for s, k in doc.org_mentions:
