@@ -158,34 +158,39 @@ def _join(written: str, words: list[str]) -> str:
     return written[:pos]
 
 
+# A name after these words is a river, a temple, a street ...: not the unit of that name.
+_LANDMARK_BEFORE = re.compile(
+    r"(?i)(?:sông|đền|chùa|núi|hồ|đường|phố|cầu|đèo|vịnh|biển|bến|cảng|sân bay|nhà máy|chợ|ga|đầm|suối|"
+    r"thác|động|hang|đảo|bãi|công viên|quảng trường|khách sạn|bệnh viện|trường|báo|đài|tạp chí|giải|cúp|"
+    r"ông|bà|anh|chị|em|cô|chú|bác|đồng chí)\s+$")
+_FORMAL = r"(?:CHDCND|CHXHCN|CHLB|Cộng hòa Dân chủ Nhân dân|Cộng hòa [Xx]ã hội chủ nghĩa|Cộng hòa Liên bang|Vương quốc|Cộng hòa)"
+_BARE_RE = re.compile(rf"(?:{_FORMAL}[ ]+)?{CAPSEQ}")
+
+
 def find_country_and_bare(text: str, start: int, end: int, taken: list[tuple[int, int]], res: Resources) -> list[PlaceHit]:
-    """Capitalised sequences that name a country or a province (and, later, a district)."""
+    """A whole capitalised sequence that names a country ("Lào", "CHDCND Lào") or a province ("Nghệ An").
+
+    Only the whole sequence counts, so "Anh" in "Nguyễn Xuân Anh" and "Hòa Bình" in "Trương Hòa
+    Bình" are no places; nor is a name after "sông", "đền", "đường" ...; and a one-syllable country
+    name ("Anh", "Ý", "Bỉ") must not open the sentence, where it is more often a pronoun or a word.
+    """
     gaz, lex = res.gazetteer, res.lexicon
     hits = []
-    pattern = re.compile(rf"(?:(?:CHDCND|CHXHCN|Cộng hòa Dân chủ Nhân dân|Cộng hòa [Xx]ã hội chủ nghĩa|Vương quốc|Cộng hòa)[ ]+)?{CAPSEQ}")
-    for m in pattern.finditer(text, start, end):
+    for m in _BARE_RE.finditer(text, start, end):
         if any(a <= m.start() < b or a < m.end() <= b for a, b in taken):
             continue
-        words = m.group(0).split()
-        # try every sub-sequence starting at each word, longest first
-        i = 0
-        while i < len(words):
-            found = False
-            for n in range(min(len(words) - i, 6), 0, -1):
-                cand = " ".join(words[i : i + n])
-                for form in dict.fromkeys([cand, lex.expand(cand)]):
-                    units = gaz.lookup(form, level="country") or (gaz.lookup(form, level="province") if n >= 2 else [])
-                    if units:
-                        s = m.start() + len(" ".join(words[:i])) + (1 if i else 0)
-                        e = s + len(cand)
-                        hits.append(PlaceHit(Span(s, e, text[s:e]), form, "", units[0].level))
-                        found = True
-                        break
-                if found:
-                    i += n
-                    break
-            if not found:
-                i += 1
+        if _LANDMARK_BEFORE.search(text[max(start, m.start() - 16):m.start()]):
+            continue
+        cand = m.group(0)
+        for form in dict.fromkeys([cand, lex.expand(cand)]):
+            units = gaz.lookup(form, level="country")
+            if units and len(cand.split()) == 1 and (m.start() == start or len(cand) <= 2 and cand not in ("Ý",)):
+                units = []
+            if not units and len(cand.split()) >= 2 and not re.match(_FORMAL, cand):
+                units = gaz.lookup(form, level="province")
+            if units:
+                hits.append(PlaceHit(Span(m.start(), m.end(), cand), form, "", units[0].level))
+                break
     return hits
 
 

@@ -317,6 +317,7 @@ def add_org(doc: Doc, res: Resources, hit: OrgHit, with_span: bool = True) -> En
 def orgs(doc: Doc, res: Resources) -> None:
     reader = OrgReader(doc, res)
     doc.pending_parents = []
+    named: list[Span] = []
     for sent in doc.sentences:
         pos = sent.start
         while True:
@@ -334,3 +335,19 @@ def orgs(doc: Doc, res: Resources) -> None:
             doc.pending_parents = []
             ent = add_org(doc, res, hit)
             doc.org_mentions.append((hit.span, ent.key))
+            if hit.concept.shape == "named":
+                named.append(hit.span)
+    _drop_places_inside(doc, named)
+
+
+def _drop_places_inside(doc: Doc, spans: list[Span]) -> None:
+    """A place inside a company's or a school's proper name ("Heineken Việt Nam") is part of that
+    name, not a mention of the place."""
+    inside = lambda s: any(o.start <= s.start and s.end <= o.end for o in spans)  # noqa: E731
+    doc.place_mentions = [(s, k) for s, k in doc.place_mentions if not inside(s)]
+    doc.mentions = [(s, k) for s, k in doc.mentions if not (inside(s) and k in doc.entities and doc.entities[k].kind == "place")]
+    for key, ent in list(doc.entities.items()):
+        if ent.kind == "place" and ent.spans:
+            ent.spans = [s for s in ent.spans if not inside(s)]
+            if not ent.spans:
+                del doc.entities[key]
