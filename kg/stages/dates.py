@@ -26,7 +26,7 @@ _DOTTED = re.compile(
 )
 _LONG = re.compile(r"ngày[ ]+(?P<d>[0-3]?\d)[ ]+tháng[ ]+(?P<m>[01]?\d)(?:[ ]+năm[ ]+(?P<y>(?:19|20)\d\d))?")
 _TARGET = re.compile(r"(?i)(?:đến|tới|giai đoạn|tầm nhìn|trước|sau|đầu|[-–])\s*(?:năm\s*)?$")
-_YEAR = re.compile(r"(?i)(?:năm|/|tháng \d{1,2}[/-])[ ]*((?:19|20)\d\d)(?!\d)")
+_YEAR = re.compile(r"(?i)(?:năm|/|tháng \d{1,2}[/-]|(?:xuân|tết) \w+ \w+)[ ]*((?:19|20)\d\d)(?!\d)")
 
 
 @dataclass

@@ -80,9 +80,17 @@ def events(doc: Doc, res: Resources) -> None:
         if _ANAPHORA.search(before) and current is not None:
             continue
         organizers = [k for s, k in sent_orgs if s.end <= m.start() and not _part_of_post(doc, s)]
+        if not organizers:
+            # "đồng chí X – Chủ tịch UBND huyện ... trao tặng": the subject's body organises it
+            organizers = [k for s, k in sent_orgs if s.end <= m.start()][:1]
+        if not organizers:
+            # "kỳ họp HĐND TP.HCM", "Hội nghị Ban Chấp hành ...": the body named right after the event word
+            organizers = [k for s, k in sent_orgs if 0 <= s.start - m.end() <= 2][:1]
         date = next((d for d in doc.date_mentions if _in(d.span, sent) and d.marked), None)
         if not organizers and date is None:
             continue
+        if current is not None and (date is None or _same_date(date, current, doc)):
+            continue  # a report names its meeting again and again; a new one comes with its own date
         attendees = []
         for s, k in sent_orgs + sent_people:
             if s.start >= m.end() and _WITH.search(text[max(m.end(), s.start - 12):s.start]):
@@ -129,6 +137,10 @@ def _people_in_scope(doc: Doc) -> None:
         for span, key in doc.person_mentions:
             if m.span.start <= span.start < end and key not in m.attendees and key not in m.organizers:
                 m.attendees.append(key)
+
+
+def _same_date(date, meeting: Meeting, doc: Doc) -> bool:
+    return date.iso(doc.ref_year) == meeting.date
 
 
 def _part_of_post(doc: Doc, span: Span) -> bool:

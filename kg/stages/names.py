@@ -40,6 +40,13 @@ STOP = {
     "đồng thời", "chia sẻ", "trao đổi", "giới thiệu", "đánh giá", "nhấn mạnh", "phát biểu", "quyết định",
     "xây dựng", "tổng kết", "sơ kết", "tăng cường", "đề xuất", "đối với", "gồm", "thuộc", "giữa", "ông",
     "bà", "đồng chí", "và", "hoặc", "hay", "thông qua", "chịu trách nhiệm", "đạt", "chiếm", "lãnh đạo",
+    "dự", "tham gia", "nhận", "tặng", "ủng hộ", "đóng góp", "ký", "cam kết", "bày tỏ", "khẳng định", "cho hay",
+    "nói", "thông tin", "tiến hành", "hoàn thành", "đầu tư", "thi công", "ban hành", "phân tích", "hướng dẫn",
+    "điều hành", "cho rằng", "thông báo", "công bố", "đồng ý", "chấp thuận", "phê duyệt", "giao", "cấp",
+    "trao tặng", "khen thưởng", "giám sát", "xử lý", "cho phép", "tiếp nhận", "vừa", "mới", "sớm",
+    "thường xuyên", "tích cực", "đặc biệt", "nhanh chóng", "kịp thời", "chủ động", "khác", "nọ", "vừa qua",
+    "gửi", "đề ra", "phát hiện", "kiến nghị", "lập", "thành lập", "quản lý", "làm", "đi", "về việc",
+    "ngay", "đây", "năm nay", "hiện nay", "nhằm", "bằng", "lúc", "nơi", "thì", "kể", "vốn", "tiền",
 }
 GENERIC_TAILS = ("các cấp", "cơ sở", "các xã", "các huyện", "các tỉnh", "địa phương", "các ngành", "các đơn vị")
 MAX_NAME_WORDS = 9

@@ -60,7 +60,16 @@ def _patterns(res: Resources) -> tuple[re.Pattern, dict[str, Concept], list[tupl
             heads.setdefault(f, c)
             if c.shape == "named" and f[:1].isupper() and not f.isupper():
                 heads.setdefault(f[:1].lower() + f[1:], c)
-    body = "|".join(re.escape(f) for f in sorted(heads, key=len, reverse=True))
+    # Multi-word heads match in any case ("Ủy ban Nhân dân", "quận ủy"); one-word heads ("Ban",
+    # "Sở", "Hội") only capitalised, since in lower case they are ordinary words.
+    def alt(f: str) -> str:
+        return f"(?i:{re.escape(f)})" if " " in f or f.lower().endswith(("ủy", "uỷ")) else re.escape(f)
+
+    for f in list(heads):
+        if " " in f or f.lower().endswith(("ủy", "uỷ")):
+            heads.setdefault(f.lower(), heads[f])
+            heads.setdefault(match_key(f), heads[f])
+    body = "|".join(alt(f) for f in sorted(heads, key=len, reverse=True))
     pat = re.compile(rf"(?<![\w])(?:{body})(?![\w])")
     sectors = sorted({(match_key(c.label), c.label) for c in res.lexicon.abbreviations.values()
                       if len(c.label.split()) >= 2}, key=lambda x: -len(x[0]))
@@ -85,8 +94,11 @@ class OrgReader:
         self.pat, self.heads, self.sectors = _patterns(res)
         self.abbrevs = {unify_tones(a) for a in res.lexicon.expansions}
 
+    def concept_of(self, head: str) -> Concept:
+        return self.heads.get(head) or self.heads.get(head.lower()) or self.heads[match_key(head)]
+
     # --- what may follow a name ----------------------------------------------------------------
-    def place_at(self, p: int, end: int, bare: bool = True):
+    def place_at(self, p: int, end: int, bare: bool = True, any_level: bool = False):
         """A place beginning at p (after spaces): (end, key) — typed, a bare level word, or a bare name."""
         q = p + len(self.norm[p:end]) - len(self.norm[p:end].lstrip(" "))
         if PLACE_RE.match(self.norm, q, end):
@@ -110,7 +122,7 @@ class OrgReader:
                         continue
                     for level in ("province", "district"):
                         r = self.doc.linker.resolve(cand, "", level)
-                        if r.unit is not None and (level == "province" or r.rule == "context"):
+                        if r.unit is not None and (level == "province" or r.rule == "context" or any_level):
                             stop = q + len(" ".join(words[:n])) if "-" not in cm.group(0) else q + _span_len(self.norm, q, n)
                             return stop, r.unit.key
         return None
@@ -118,7 +130,7 @@ class OrgReader:
     def committee_at(self, p: int, end: int):
         q = p + len(self.norm[p:end]) - len(self.norm[p:end].lstrip(" "))
         hm = self.pat.match(self.norm, q, end)
-        if hm and self.heads[hm.group(0)].shape == "committee":
+        if hm and self.concept_of(hm.group(0)).shape == "committee":
             return self.read(hm, end)
         return None
 
@@ -135,7 +147,7 @@ class OrgReader:
 
     # --- one organisation ------------------------------------------------------------------------
     def read(self, m: re.Match, end: int) -> OrgHit | None:
-        concept = self.heads[m.group(0)]
+        concept = self.concept_of(m.group(0))
         head, pos, shape = m.group(0), m.end(), concept.shape
         following = _NAME_WORD.match(self.norm, pos, end)
         nxt = following.group(1) if following else ""
@@ -175,8 +187,8 @@ class OrgReader:
                         break
                     if low == "và" or low == "&":
                         after = _NAME_WORD.match(self.norm, wm.end(1), end)
-                        if not after or not (after.group(1)[:1].isupper()):
-                            break
+                        if not after or not after.group(1)[:1].isupper() or self.pat.match(self.norm, after.start(1), end):
+                            break  # "Sở Y tế và UBND huyện": the next body begins
                     name_end = stop = wm.end(1)
                     words += 1
                 if self.norm[name_start:name_end].split()[-1].lower() in {"và", "&", "của"}:
@@ -214,7 +226,7 @@ class OrgReader:
         level = COMMITTEE_LEVELS.get(word)
         stop = m.end()
         place_key = ""
-        found = self.place_at(stop, end)
+        found = self.place_at(stop, end, any_level=True)  # "quận ủy Gò Vấp": the name is surely a place
         if found:
             stop, place_key = found
         elif level:
@@ -226,6 +238,10 @@ class OrgReader:
         return OrgHit(self.span(m.start(), stop), concept, self.text[m.start():m.end()], "", place_key)
 
     def _stops(self, p: int, end: int, word: str) -> bool:
+        if self.pat.match(self.norm, p, end) and word[:1].isupper():
+            return True
+        if word[:1].isupper() or word[:1].isdigit():
+            return False  # a capitalised word goes on a name ("Công ty CP Xây dựng Công trình 545")
         low = self.norm[p:end].lower()
         for stop in STOP:
             if low.startswith(stop) and (len(low) == len(stop) or not low[len(stop)].isalnum()) and stop != "và":
@@ -256,7 +272,8 @@ def canonical_name(res: Resources, hit: OrgHit) -> str:
 
 
 def _committee_word(head: str) -> str:
-    return unify_tones(head)
+    head = unify_tones(head)
+    return head[:1].upper() + head[1:]
 
 
 def org_key(res: Resources, hit: OrgHit) -> str:
@@ -324,7 +341,8 @@ def orgs(doc: Doc, res: Resources) -> None:
             m = reader.pat.search(reader.norm, pos, sent.end)
             if not m:
                 break
-            hit = reader.read(m, sent.end)
+            inside_place = any(s.start < m.start() < s.end for s, _ in doc.place_mentions)
+            hit = None if inside_place else reader.read(m, sent.end)  # "xã Ban Mế" is no "Ban"
             if hit is None:
                 pos = m.end()
                 continue
