@@ -136,7 +136,8 @@ class Emitter:
         doc, a = self.doc, self.article
         for ent in doc.entities.values():
             node = thing(ent.kind, ent.key)
-            self.add(a, SCHEMA.mentions, node)
+            if ent.spans:  # implied things (a post's party committee) are described, not "mentioned"
+                self.add(a, SCHEMA.mentions, node)
             self.add(node, RDF.type, VNKG[ent.cls])
             lang = VI if ent.kind != "person" else None
             self.add(node, RDFS.label, _lit(ent.label, lang))

@@ -318,7 +318,8 @@ def add_org(doc: Doc, res: Resources, hit: OrgHit, with_span: bool = True) -> En
             elif hit.concept.shape != "named" or match_key(place.split(" ", 1)[-1]) not in match_key(base):
                 label = f"{base} {place}"
             # the written form with its place made explicit ("Ban vì sự tiến bộ phụ nữ huyện Quỳnh Lưu")
-            alts.append(" ".join(x for x in (hit.head, hit.name, place) if x))
+            if hit.concept.shape != "committee":
+                alts.append(" ".join(x for x in (hit.head, hit.name, place) if x))
     for form in hit.concept.forms:  # the abbreviated head ("UBND huyện Quỳnh Lưu")
         if form != hit.concept.label and form.isupper() and label.startswith(hit.concept.label):
             alts.append(form + label[len(hit.concept.label):])

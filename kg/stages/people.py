@@ -45,9 +45,14 @@ def post_pattern(res: Resources) -> re.Pattern:
 class PersonHit:
     span: Span
     name: str
-    post: str = ""  # the post as written
-    post_span: Span | None = None
-    org: str = ""  # organisation key
+    posts: list = None  # [(post as written, Span, organisation key)], in the order written
+
+    def __post_init__(self):
+        self.posts = self.posts or []
+
+    @property
+    def org(self) -> str:
+        return next((o for _, _, o in self.posts if o), "")
 
 
 def _org_at(doc: Doc, pos: int, limit: int = 2):
@@ -89,17 +94,27 @@ def find_people(doc: Doc, res: Resources) -> list[PersonHit]:
     posts = post_pattern(res)
     hits: dict[int, PersonHit] = {}
 
-    def post_after(end: int, sent_end: int):
-        """", PGĐ Sở ..." / " – Chủ tịch UBND ..." right after a name."""
-        sep = re.compile(r"\s*[,–—-]\s*").match(norm, end, sent_end)
-        if not sep:
-            return None
-        pm = posts.match(norm, sep.end(), sent_end)
-        if not pm:
-            return None
-        org = _org_at(doc, pm.end() + 1)
-        stop = org[0].end if org else pm.end()
-        return pm.group(0), Span(pm.start(), stop, text[pm.start():stop]), org[1] if org else ""
+    def post_chain(end: int, sent_end: int, first=None) -> list:
+        """", PGĐ Sở ..." / " – Phó Bí thư, Chủ tịch UBND huyện ..." right after a name: every post in
+        the chain with its organisation. A party post written without its body ("Phó Bí thư, Chủ tịch
+        UBND huyện X") is that of the party committee of the next body's territory."""
+        chain = [first] if first else []
+        pos = end
+        while len(chain) < 5:
+            sep = re.compile(r"\s*[,–—-]\s*|\s+kiêm\s+|\s+và\s+" if chain else r"\s*[,–—-]\s*").match(norm, pos, sent_end)
+            if not sep:
+                break
+            pm = posts.match(norm, sep.end(), sent_end)
+            if not pm:
+                break
+            org = _org_at(doc, pm.end() + 1)
+            stop = org[0].end if org else pm.end()
+            chain.append((pm.group(0), Span(pm.start(), stop, text[pm.start():stop]), org[1] if org else ""))
+            pos = stop
+        for i, (post, span, org) in enumerate(chain):
+            if not org and i + 1 < len(chain) and chain[i + 1][2]:
+                chain[i] = (post, span, _committee_for(doc, res, post, chain[i + 1][2]))
+        return chain
 
     for sent in doc.sentences:
         if sent.start < len(doc.article.title) and sent.end <= len(doc.article.title) + 1:
@@ -111,10 +126,7 @@ def find_people(doc: Doc, res: Resources) -> list[PersonHit]:
                 continue
             if not _is_name(name, res) or _inside(doc, s, m.end(2)):
                 continue
-            hit = PersonHit(Span(s, m.end(2), name), name)
-            post = post_after(m.end(2), sent.end)
-            if post:
-                hit.post, hit.post_span, hit.org = post
+            hit = PersonHit(Span(s, m.end(2), name), name, post_chain(m.end(2), sent.end))
             hits[s] = hit
         # "Chủ tịch UBND huyện Hoàng Danh Lai": post, organisation, name
         for pm in posts.finditer(norm, sent.start, sent.end):
@@ -128,22 +140,20 @@ def find_people(doc: Doc, res: Resources) -> list[PersonHit]:
             hit = hits.get(s)
             if hit is None:
                 hit = hits[s] = PersonHit(Span(s, nm.end(1), name), name)
-            if not hit.post:
-                hit.post, hit.post_span, hit.org = pm.group(0), Span(pm.start(), after, text[pm.start():after]), org[1] if org else ""
+            if not hit.posts:
+                hit.posts = post_chain(nm.end(1), sent.end, (pm.group(0), Span(pm.start(), after, text[pm.start():after]), org[1] if org else ""))
         # a full name that begins with a common surname
         for nm in SURNAME_NAME_RE.finditer(norm, sent.start, sent.end):
             s, e = nm.start(), nm.end()
             if any(h.span.start <= s < h.span.end for h in hits.values()):
                 continue
             name = text[s:e]
-            if len(name.split()) < 3 and not post_after(e, sent.end):
+            chain = post_chain(e, sent.end)
+            if len(name.split()) < 3 and not chain:
                 continue
             if not _is_name(name, res) or _inside(doc, s, e) or _NOT_PERSON_BEFORE.search(norm[max(sent.start, s - 20):s]):
                 continue
-            hit = hits[s] = PersonHit(Span(s, e, name), name)
-            post = post_after(e, sent.end)
-            if post:
-                hit.post, hit.post_span, hit.org = post
+            hits[s] = PersonHit(Span(s, e, name), name, chain)
     return [hits[k] for k in sorted(hits)]
 
 
@@ -174,12 +184,39 @@ def people(doc: Doc, res: Resources) -> None:
         doc.add_entity(Entity(kind="person", label=_clean(h.name), key=key, cls="Person"), h.span)
         doc.person_mentions.append((h.span, key))
         by_given[match_key(h.name.split()[-1])] = key
-        concept = res.lexicon.post_by_key.get(match_key(h.post)) if h.post else None
-        if concept is None:
-            continue
-        a, b = min(h.span.start, h.post_span.start), max(h.span.end, h.post_span.end)
-        if any(m.person == key and m.org == h.org and m.role_key == concept.slug for m in doc.memberships):
-            continue
-        doc.memberships.append(Membership(person=key, org=h.org, role=concept.label, role_key=concept.slug,
-                                          role_alt=[h.post] if h.post != concept.label else [],
-                                          span=Span(a, b, text[a:b]), date=doc.date))
+        for post, post_span, org in h.posts:
+            concept = res.lexicon.post_by_key.get(match_key(post))
+            if concept is None:
+                continue
+            a, b = min(h.span.start, post_span.start), max(h.span.end, post_span.end)
+            if any(m.person == key and m.org == org and m.role_key == concept.slug for m in doc.memberships):
+                continue
+            doc.memberships.append(Membership(person=key, org=org, role=concept.label, role_key=concept.slug,
+                                              role_alt=[post] if post != concept.label else [],
+                                              span=Span(a, b, text[a:b]), date=doc.date))
+
+
+PARTY_POSTS = {"bi-thu", "pho-bi-thu", "pho-bi-thu-thuong-truc", "uy-vien-btv", "thuong-truc"}
+COMMITTEE_OF_LEVEL = {"province": "Tỉnh ủy", "district": "Huyện ủy", "commune": "Đảng ủy"}
+
+
+def _committee_for(doc: Doc, res: Resources, post: str, org_key_: str) -> str:
+    """The party committee of the territory of `org_key_`, for a party post written without its body."""
+    from .orgs import OrgHit, add_org
+
+    concept = res.lexicon.post_by_key.get(match_key(post))
+    org = doc.entities.get(org_key_)
+    if concept is None or concept.slug not in PARTY_POSTS or org is None or not org.jurisdiction:
+        return ""
+    unit = res.gazetteer.get(org.jurisdiction)
+    level = unit.level if unit else ""
+    word = COMMITTEE_OF_LEVEL.get(level)
+    if unit and level == "district" and unit.type_word in ("thành phố", "thị xã", "quận"):
+        word = {"thành phố": "Thành ủy", "thị xã": "Thị ủy", "quận": "Quận ủy"}[unit.type_word]
+    if unit and level == "province" and unit.type_word == "thành phố":
+        word = "Thành ủy"
+    if not word:
+        return ""
+    committee = res.lexicon.agency_types.get("cap-uy")
+    hit = OrgHit(Span(0, 0, ""), committee, word, "", org.jurisdiction)
+    return add_org(doc, res, hit, with_span=False).key
