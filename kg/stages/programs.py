@@ -28,9 +28,9 @@ def program_pattern(res: Resources) -> re.Pattern:
 
 
 # Words that end a programme's name: the clause goes on after them.
-_END = {"do", "được", "với", "tại", "ở", "nhằm", "có", "đã", "đang", "sẽ", "của", "cho", "là", "thì", "để", "theo",
-        "trên", "khi", "nhưng", "mà", "từ", "vì", "bị", "cần", "phải", "không", "chưa", "vẫn", "đều", "cũng", "này",
-        "đó", "gồm", "thuộc", "trong", "qua", "về", "nên", "sau", "trước"}
+_END = {"do", "được", "với", "nhằm", "có", "đã", "đang", "sẽ", "là", "thì", "để", "theo", "khi", "nhưng", "mà",
+        "vì", "bị", "cần", "phải", "không", "chưa", "vẫn", "đều", "cũng", "này", "đó", "gồm", "thuộc", "nên",
+        "lên", "xuống", "ra", "vào", "đạt", "tăng", "giảm", "còn", "rất", "chỉ", "mới", "vừa"}
 _NEXT = re.compile(r"[ ]+([^\s,.;:!?()\"“”]+)")
 
 
