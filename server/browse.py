@@ -33,8 +33,8 @@ bp.app_context_processor(pages.template_globals)
 
 VNKG = PREFIXES["vnkg"]
 SCHEMA = PREFIXES["schema"]
-HOME_CLASSES = [VNKG + c for c in ("Article", "Agency", "Organization", "AdministrativeUnit", "Country", "Province", "District", "Commune", "Person", "Meeting", "Program", "Figure")]
-SUB_UNITS = {VNKG + c for c in ("Country", "Province", "District", "Commune")}
+HOME_CLASSES = [VNKG + c for c in ("Article", "Organization", "Agency", "AdministrativeUnit", "Country", "Province", "District", "Commune", "Person", "Meeting", "Program", "Figure")]
+SUB_UNITS = {VNKG + c for c in ("Agency", "Country", "Province", "District", "Commune")}  # shown indented
 ORG_CLASSES = {VNKG + "Agency", VNKG + "Organization", PREFIXES["org"] + "Organization", VNKG + "Person"}
 PLACE_CLASSES = {VNKG + c for c in ("Country", "Province", "District", "Commune", "AdministrativeUnit")}
 PER_PAGE = 50
@@ -55,7 +55,8 @@ def _str(term) -> str | None:
 
 def _counts(store: ox.Store) -> dict[str, int]:
     values = " ".join(f"<{c}>" for c in HOME_CLASSES)
-    rows = select(store, f"SELECT ?c (COUNT(DISTINCT ?s) AS ?n) WHERE {{ VALUES ?c {{ {values} }} ?s a ?c }} GROUP BY ?c")
+    # instances of sub-classes count too: an agency is an organisation, a commune an administrative unit
+    rows = select(store, f"SELECT ?c (COUNT(DISTINCT ?s) AS ?n) WHERE {{ VALUES ?c {{ {values} }} ?t rdfs:subClassOf* ?c . ?s a ?t }} GROUP BY ?c")
     found = {r["c"].value: int(r["n"].value) for r in rows}
     return {c: found.get(c, 0) for c in HOME_CLASSES}
 
@@ -352,7 +353,8 @@ def _ontology_data(store: ox.Store) -> dict:
             elif isinstance(o, ox.NamedNode) and o.value not in entry["super"]:
                 entry["super"].append(o.value)
     uses: dict[str, int] = {}
-    for r in select(store, "SELECT ?c (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s a ?c } GROUP BY ?c"):
+    # a class is used by its instances and by those of its sub-classes (a commune is an administrative unit)
+    for r in select(store, "SELECT ?c (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s a ?t . ?t rdfs:subClassOf* ?c } GROUP BY ?c"):
         uses[r["c"].value] = int(r["n"].value)
     for r in select(store, "SELECT ?p (COUNT(*) AS ?n) WHERE { ?s ?p ?o } GROUP BY ?p"):
         uses.setdefault(r["p"].value, int(r["n"].value))
@@ -401,7 +403,7 @@ def ontology():
                 "label_vi": e["labels"].get("vi", ""),
                 "label_en": e["labels"].get("en", "") or e["labels"].get("", ""),
                 "definition": pick(e["definitions"]),
-                "super": [Term(ox.NamedNode(s), supers.get(s)) for s in e["super"]],
+                "super": [Term(ox.NamedNode(s), pages.curie(s)) for s in e["super"]],
                 "uses": e["uses"],
             }
         )
@@ -488,11 +490,24 @@ def examples(lang: str) -> list[dict]:
     return [{"name": e["name"].get(lang) or e["name"]["en"], "query": e["query"]} for e in EXAMPLES]
 
 
+# YASR's table plugin (its column resizer) inserts one fixed <style> element; the page allows exactly
+# that one by its hash rather than any inline style. Pinned with @zazuko/yasgui in package-lock.json;
+# tests/test_browser.py fails on any CSP refusal if an upgrade changes it.
+YASR_STYLE_HASH = "'sha256-zCK2EVMoPc04mRF/g5CotUvxbJPWS+8V0b+s9ptqQIk='"
+
+
+@bp.route("/api/prefixes")
+def api_prefixes():
+    """The project's prefixes as {prefix: namespace}: YASQE completes and declares them from here."""
+    return pages.json_response(PREFIXES)
+
+
 @bp.route("/sparql-ui")
 def sparql_ui():
     lang = pages.current_lang()
-    data = {"endpoint": "/sparql", "prefixes": PREFIXES, "examples": examples(lang)}
+    data = {"endpoint": "/sparql", "prefixes": PREFIXES, "prefixes_api": "/api/prefixes", "examples": examples(lang)}
     if pages.wants_json():
         return pages.json_response(data)
     ready = pages.vendor_ready("yasgui/yasgui.min.js", "yasgui/yasgui.min.css")
-    return page("sparql_ui.html", twins=_twins(), title="SPARQL", config=data, ready=ready)
+    csp = pages.CSP.replace("style-src 'self'", f"style-src 'self' {YASR_STYLE_HASH}")
+    return page("sparql_ui.html", twins=_twins(), title="SPARQL", config=data, ready=ready, csp=csp)

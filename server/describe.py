@@ -299,7 +299,31 @@ def event_details(store: ox.Store, iris: list[str]) -> dict[str, dict]:
         grouped.setdefault(r["e"].value, []).append(r)
     for e, rs in grouped.items():
         out[e]["sources"] = _collect_sources(rs)
+    _mark_participants(store, out)
     return out
+
+
+def _mark_participants(store: ox.Store, events: dict[str, dict]) -> None:
+    """In each reporting sentence, highlight where it names the event's organisers, attendees and place."""
+    sentences = {s.sentence for det in events.values() for s in det["sources"]}
+    if not sentences:
+        return
+    values = " ".join(f"<{s}>" for s in sentences if iri_ok(s))
+    rows = select(
+        store,
+        f"""SELECT DISTINCT ?sent ?x ?b ?e WHERE {{ VALUES ?sent {{ {values} }}
+          ?p nif:sentence ?sent ; itsrdf:taIdentRef ?x ; nif:beginIndex ?b ; nif:endIndex ?e }}""",
+    )
+    found: dict[str, list[tuple[str, int, int]]] = {}
+    for r in rows:
+        found.setdefault(r["sent"].value, []).append((r["x"].value, int(r["b"].value), int(r["e"].value)))
+    for det in events.values():
+        who = {o.value for k in ("organizer", "attendee", "location") for o in det[k] if isinstance(o, ox.NamedNode)}
+        for src in det["sources"]:
+            marks = [(b - src.begin, e - src.begin) for x, b, e in found.get(src.sentence, []) if x in who]
+            marks = [(a, b) for a, b in marks if 0 <= a < b <= len(src.text)]
+            if marks:
+                src.marks, src.whole = marks, False
 
 
 # ------------------------------------------------------------------ articles

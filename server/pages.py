@@ -109,6 +109,17 @@ UI = {
     "no_meetings": ("Không có cuộc gặp nào khớp.", "No meeting matches."),
     "whole_sentence": ("cả câu", "whole sentence"),
     "iri": ("IRI", "IRI"),
+    "n_events": ("{n} sự kiện", "{n} events"),
+    "source_file": ("Tệp nguồn", "Source file"),
+    "graph_status": ("{nodes} nút · {edges} liên kết", "{nodes} nodes · {edges} links"),
+    "graph_more": ("(còn {n} liên kết chưa hiện; xem danh sách bên dưới)", "({n} more links not drawn; see the lists below)"),
+    "leg_org": ("cơ quan, tổ chức", "agency, organisation"),
+    "leg_place": ("địa danh", "place"),
+    "leg_person": ("người", "person"),
+    "leg_event": ("sự kiện", "event"),
+    "leg_program": ("chương trình", "programme"),
+    "leg_figure": ("số liệu", "figure"),
+    "leg_article": ("bài báo", "article"),
 }
 
 
@@ -268,10 +279,12 @@ def secure(response: Response) -> Response:
     return response
 
 
-def page(template: str, *, status: int = 200, twins: list[tuple[str, str, str]] = (), **context) -> Response:
+def page(template: str, *, status: int = 200, twins: list[tuple[str, str, str]] = (), csp: str | None = None, **context) -> Response:
     """An HTML page; `twins` are (label, url, media type) of its machine-readable forms."""
     html = render_template(template, twins=list(twins), **context)
     response = Response(html, status=status, mimetype="text/html")
+    if csp:
+        response.headers["Content-Security-Policy"] = csp
     links = [f'<{url}>; rel="alternate"; type="{mt}"' for _, url, mt in twins]
     if links:
         response.headers["Link"] = ", ".join(links)

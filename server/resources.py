@@ -58,6 +58,7 @@ LABEL_PROPS = {PREFIXES["rdfs"] + "label", PREFIXES["skos"] + "prefLabel", PREFI
 HIDDEN = PREFIXES["skos"] + "hiddenLabel"  # unaccented forms: for search, not for reading
 RDF_TYPE = PREFIXES["rdf"] + "type"
 SOURCE_SPAN = CORE + "sourceSpan"
+GEOMETRY = PREFIXES["geo"] + "hasGeometry"  # a unit's shape: data, not a neighbour to explore
 FACTS_PER_PAGE = 200
 LINKS_PER_PAGE = 50
 SOURCES_PER_PAGE = 20
@@ -108,7 +109,7 @@ def neighbours():
     node = ox.NamedNode(iri)
     if not d.exists(store, node):
         return pages.json_response({"error": f"unknown resource {iri}"}, 404)
-    skip = {RDF_TYPE, SOURCE_SPAN} | d.PROVENANCE_IN
+    skip = {RDF_TYPE, SOURCE_SPAN, GEOMETRY} | d.PROVENANCE_IN
     edges = []
     out = [tr for tr in d.outgoing(store, node) if isinstance(tr.object, ox.NamedNode) and tr.predicate.value not in skip]
     for tr in out[:limit]:
@@ -306,6 +307,7 @@ def _resource(node: ox.NamedNode, type_iris: list[str], twins) -> Response:
     spage = pages.pager(len(all_sources), pages.int_arg("spage"), SOURCES_PER_PAGE, "spage")
     sstart = (spage["page"] - 1) * SOURCES_PER_PAGE if spage else 0
     srcs = all_sources[sstart : sstart + SOURCES_PER_PAGE]
+    marks_by_sentence = {s.sentence: s.marks for s in all_sources if s.marks}
     evs = d.events(store, node)
     details = d.event_details(store, [e["iri"] for e in evs])
     ev_names = labels({e["iri"] for e in evs} | {o.value for det in details.values() for k in ("organizer", "attendee", "location", "eventType") for o in det[k] if isinstance(o, ox.NamedNode)})
@@ -321,7 +323,7 @@ def _resource(node: ox.NamedNode, type_iris: list[str], twins) -> Response:
                 "attendee": [Term(o, ev_names.get(o.value)) for o in det.get("attendee", [])],
                 "location": [Term(o, ev_names.get(o.value)) for o in det.get("location", [])],
                 "type": [Term(o, ev_names.get(o.value)) for o in det.get("eventType", [])],
-                "sources": det.get("sources", []),
+                "sources": [_with_marks(s, marks_by_sentence) for s in det.get("sources", [])],
             }
         )
     type_terms = terms([ox.NamedNode(x) for x in type_iris])
@@ -347,8 +349,17 @@ def _resource(node: ox.NamedNode, type_iris: list[str], twins) -> Response:
         source_total=len(all_sources),
         events=events,
         lang_code=lang,
+        graph_ready=pages.vendor_ready("cytoscape/cytoscape.min.js"),
         article_title=lambda s: s.headline or (s.article or "").rsplit("/", 1)[-1],
     )
+
+
+def _with_marks(source: d.Source, marks: dict) -> d.Source:
+    """The sentence reporting an event, highlighting where it names the page's own thing."""
+    if source.sentence in marks:
+        source.marks = list(marks[source.sentence])
+        source.whole = False
+    return source
 
 
 def _article(node: ox.NamedNode, type_iris: list[str], twins) -> Response:
