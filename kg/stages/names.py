@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from ..model import Doc, Entity, Span
 from ..pipeline import Resources, stage
 from ..text import match_key, slugify
-from .patterns import BARE_LEVEL_RE, CAP, CAPSEQ, PLACE_RE, PLACE_TYPES
+from .patterns import BARE_LEVEL_RE, CAP, CAPSEQ, PLACE_RE, PLACE_TYPES, SURNAME_NAME_RE
 
 LEVEL_OF_CLS = {"Country": "country", "Province": "province", "District": "district", "Commune": "commune"}
 CLS_OF_LEVEL = {v: k for k, v in LEVEL_OF_CLS.items()}
@@ -143,18 +143,36 @@ def find_typed_places(text: str, start: int, end: int, gaz) -> list[PlaceHit]:
             if words[n - 1] in "–-":
                 continue
             cand = _join(m.group(2), words[:n])
-            if gaz.lookup(cand, level=level if level != "country" else "country", type_word=type_word if level != "country" else None):
+            if exact(gaz.lookup(cand, level=level, type_word=type_word if level != "country" else None), cand) or \
+                    exact(gaz.lookup(f"{type_word} {cand}", level=level), f"{type_word} {cand}"):
                 chosen = cand
                 break
         if chosen is None:
             if level == "country":
                 continue
+            pn = SURNAME_NAME_RE.match(m.group(2))
+            if pn and len(pn.group(0).split()) >= 3:
+                continue  # "UBND huyện Đinh Hữu Niên": a person's name after a bare level word
             names = [w for w in m.group(2).replace("–", " - ").split() if w not in "–-"]
             chosen = _join(m.group(2), names[: 3 if len(names) <= 3 else 2])
         name_start = m.start(2)
         s, e = m.start(1), name_start + len(chosen)
         hits.append(PlaceHit(Span(s, e, text[s:e]), chosen, type_word if level != "country" else "", level))
     return hits
+
+
+def exact(units: list, name: str) -> list:
+    """Units named exactly so (tone placement and case aside): the register's unaccented fallback
+    would read "Ảnh" (photo) as "Anh" (England). Text written without diacritics keeps it."""
+    if name.isascii():
+        return units
+    key = match_key(name)
+    out = []
+    for u in units:
+        names = {match_key(n) for n in (u.name, u.full_name, *u.alt_names)}
+        if key in names or match_key(f"{u.type_word} {u.name}") == key:
+            out.append(u)
+    return out
 
 
 def _join(written: str, words: list[str]) -> str:
@@ -190,11 +208,11 @@ def find_country_and_bare(text: str, start: int, end: int, taken: list[tuple[int
             continue
         cand = m.group(0)
         for form in dict.fromkeys([cand, lex.expand(cand)]):
-            units = gaz.lookup(form, level="country")
+            units = exact(gaz.lookup(form, level="country"), form)
             if units and len(cand.split()) == 1 and (m.start() == start or len(cand) <= 2 and cand not in ("Ý",)):
                 units = []
             if not units and len(cand.split()) >= 2 and not re.match(_FORMAL, cand):
-                units = gaz.lookup(form, level="province")
+                units = exact(gaz.lookup(form, level="province"), form)
             if units:
                 hits.append(PlaceHit(Span(m.start(), m.end(), cand), form, "", units[0].level))
                 break

@@ -24,7 +24,7 @@ from ..model import Doc, Entity, Span
 from ..pipeline import Resources, stage
 from ..text import match_key, slugify, unify_tones
 from .names import GENERIC_TAILS, MAX_NAME_WORDS, STOP, TYPE_WORD_LEVEL, _home_key, _type_of
-from .patterns import BARE_LEVEL_RE, CAPSEQ, PLACE_RE, UPPER
+from .patterns import BARE_LEVEL_RE, CAPSEQ, PLACE_RE, SURNAME_NAME_RE, UPPER
 
 COMMITTEE_LEVELS = {"tỉnh ủy": "province", "huyện ủy": "district", "thị ủy": "district", "quận ủy": "district",
                     "thành ủy": None, "đảng ủy": None}
@@ -39,10 +39,12 @@ NOT_A_NAME = {"ban": {"hành", "đầu", "ngày", "đêm", "nãy", "sáng", "tr�
               "trường": {"hợp", "học", "sa", "thi", "kỳ", "đua", "quay"}}
 SCHOOL_WORDS = ("đại học", "cao đẳng", "trung cấp", "thpt", "thcs", "tiểu học", "mầm non", "phổ thông", "ptdtnt",
                 "chính trị", "quân sự", "sĩ quan", "trung học", "dân tộc nội trú", "ptth", "mẫu giáo", "th ", "mn ")
-LEGAL_FORMS = ("cổ phần", "trách nhiệm hữu hạn", "tnhh", "cp", "mtv", "một thành viên", "hữu hạn")
+LEGAL_WORDS = {"cổ", "phần", "trách", "nhiệm", "hữu", "hạn", "tnhh", "cp", "mtv", "một", "thành", "viên", "tập", "đoàn"}
 _NAME_WORD = re.compile(r"[ ]+([^\s,.;:!?()\[\]\"“”‘’«»…]+)")
 _JOINER = re.compile(r"[ ]*(?:[-–&]|,)[ ]*(?=[" + UPPER + r"0-9])")
 _CAP_AT = re.compile(CAPSEQ)
+# a level word before a name that is no place ("UBND huyện Đinh Hữu Niên": the chairman's name)
+_LEVEL_WORD = re.compile(r"((?i:tỉnh|huyện|xã|thị xã|thành phố|quận|phường|thị trấn)|TP\.?|TX\.?)(?=[ ]+(?:" + SURNAME_NAME_RE.pattern + "))")
 _CACHE: dict[int, tuple] = {}
 
 
@@ -62,11 +64,14 @@ def _patterns(res: Resources) -> tuple[re.Pattern, dict[str, Concept], list[tupl
                 heads.setdefault(f[:1].lower() + f[1:], c)
     # Multi-word heads match in any case ("Ủy ban Nhân dân", "quận ủy"); one-word heads ("Ban",
     # "Sở", "Hội") only capitalised, since in lower case they are ordinary words.
+    def loose(f: str) -> bool:
+        return heads[f].shape in ("territorial", "committee") and (" " in f or f.lower().endswith(("ủy", "uỷ")))
+
     def alt(f: str) -> str:
-        return f"(?i:{re.escape(f)})" if " " in f or f.lower().endswith(("ủy", "uỷ")) else re.escape(f)
+        return f"(?i:{re.escape(f)})" if loose(f) else re.escape(f)
 
     for f in list(heads):
-        if " " in f or f.lower().endswith(("ủy", "uỷ")):
+        if loose(f):
             heads.setdefault(f.lower(), heads[f])
             heads.setdefault(match_key(f), heads[f])
     body = "|".join(alt(f) for f in sorted(heads, key=len, reverse=True))
@@ -108,7 +113,7 @@ class OrgReader:
             for s, _ in self.doc.ambiguous:
                 if s.start == q:
                     return s.end, ""
-        bm = BARE_LEVEL_RE.match(self.norm, q, end)
+        bm = BARE_LEVEL_RE.match(self.norm, q, end) or _LEVEL_WORD.match(self.norm, q, end)
         if bm:
             level = TYPE_WORD_LEVEL.get(_type_of(bm.group(1))[0])
             return bm.end(), _home_key(self.doc, self.res, level) if level else ""
@@ -155,6 +160,9 @@ class OrgReader:
             return None
         if shape == "national":
             return OrgHit(self.span(m.start(), pos), concept, head, "")
+        if following and nxt[:1].isupper() and self.res.gazetteer.lookup(f"{head} {nxt}") and \
+                any(match_key(u.name) == match_key(f"{head} {nxt}") for u in self.res.gazetteer.lookup(f"{head} {nxt}")):
+            return None  # "Hội An", "Bộ Lạc": a place named like a body
         if shape == "committee":
             return self.read_committee(m, concept, end)
         if match_key(head) == "trường" and not any(self.norm[pos:pos + 20].lower().lstrip().startswith(w) for w in SCHOOL_WORDS):
@@ -176,6 +184,9 @@ class OrgReader:
                 while words < MAX_NAME_WORDS:
                     if self.place_at(stop, end, bare=shape != "named") or self.committee_at(stop, end):
                         break
+                    pn = SURNAME_NAME_RE.match(self.norm, stop + 1, end)
+                    if pn and len(pn.group(0).split()) >= 3:
+                        break  # "Bộ Thông tin - Truyền thông Trương Minh Tuấn": the minister's name
                     j = _JOINER.match(self.norm, stop, end)
                     wm = _NAME_WORD.match(self.norm, j.end() - 1 if j and self.norm[j.end() - 1] == " " else stop, end) if not j else \
                         re.compile(r"([^\s,.;:!?()\[\]\"“”‘’«»…]+)").match(self.norm, j.end(), end)
@@ -193,6 +204,8 @@ class OrgReader:
                     words += 1
                 if self.norm[name_start:name_end].split()[-1].lower() in {"và", "&", "của"}:
                     return None
+                if all(w.lower() in LEGAL_WORDS for w in self.norm[name_start:name_end].split()):
+                    return None  # "Công ty CP", "Công ty TNHH": no name yet
             else:
                 return None
         found = self.place_at(stop, end, bare=shape != "named")
