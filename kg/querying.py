@@ -46,7 +46,8 @@ from dataclasses import dataclass, field
 import pyoxigraph as ox
 
 REOPEN_AFTER = 2.0  # seconds a worker keeps its read-only view of the store
-STARTUP_TIMEOUT = 60.0  # seconds a new worker may take to import and say it is ready
+STARTUP_TIMEOUT = 60.0
+OPEN_ATTEMPTS = 10  # tries to open the read-only view while the writer swaps its files  # seconds a new worker may take to import and say it is ready
 TRUNCATED_IRI = "https://w3id.org/vnkg/def/core#truncated"
 
 # name -> (pyoxigraph format, media type); the names are the `format=` values of the service.
@@ -431,10 +432,15 @@ def make_runner(store: ox.Store, path, *, workers: int, queue_size: int, timeout
 
 
 def _open_read_only(path: str) -> ox.Store:
-    try:
-        return ox.Store.read_only(path)
-    except OSError as exc:
-        raise QueryFailed(f"cannot open the store {path}: {exc}") from None
+    # The writer may be swapping its MANIFEST or WAL files at the very moment a reader opens the
+    # directory (RocksDB then reports "Corruption ... No such file"); a moment later it opens fine.
+    for attempt in range(OPEN_ATTEMPTS):
+        try:
+            return ox.Store.read_only(path)
+        except (OSError, RuntimeError) as exc:
+            error = exc
+            time.sleep(0.01 * (attempt + 1))
+    raise QueryFailed(f"cannot open the store {path}: {error}")
 
 
 def _worker_main(conn, path: str, parent_pid: int) -> None:
@@ -461,15 +467,15 @@ def _worker_main(conn, path: str, parent_pid: int) -> None:
             return
         wanted, req = message
         try:
-            fresh = store is None or wanted != generation or time.monotonic() - opened > REOPEN_AFTER
-            if fresh:
+            stale = store is None or wanted != generation or time.monotonic() - opened > REOPEN_AFTER
+            if stale:
                 store, generation, opened = _open_read_only(path), wanted, time.monotonic()
             try:
                 reply = ("ok", execute(store, req))
             except QueryFailed:
-                # A long-open read-only view can miss files the writer compacted away since; reopen
+                # A read-only view can miss files the writer compacted away since it opened; reopen
                 # and try once more (not for SERVICE queries, whose failures are the remote's).
-                if fresh or not req.retry:
+                if not req.retry:
                     raise
                 store, generation, opened = _open_read_only(path), wanted, time.monotonic()
                 reply = ("ok", execute(store, req))

@@ -44,7 +44,7 @@ def sparql_client(sparql_app):
 
 
 def count(response) -> int:
-    assert response.status_code == 200, response.get_data(as_text=True)
+    assert response.status_code == 200, (response.status_code, response.get_data(as_text=True))
     data = json.loads(response.data)
     return int(data["results"]["bindings"][0]["c"]["value"])
 
