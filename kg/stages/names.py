@@ -265,6 +265,7 @@ def places(doc: Doc, res: Resources) -> None:
         for anc in _ancestors(gaz, doc.home):
             if anc.level != "country":
                 linker.note(anc.key)
+    hits = sorted(hits + _bare_districts(doc, res, linker, hits), key=lambda h: h.span.start)
     # Second pass in text order, with context.
     for h in hits:
         r = linker.resolve(h.name, h.type_word, h.level)
@@ -278,6 +279,30 @@ def places(doc: Doc, res: Resources) -> None:
     # The home entity was added without a span: keep it only if the text mentions it.
     if doc.home and not any(k == doc.home for _, k in doc.place_mentions):
         doc.entities.pop(doc.home, None)
+
+
+def _bare_districts(doc: Doc, res: Resources, linker: Linker, hits: list[PlaceHit]) -> list[PlaceHit]:
+    """Districts named without their type word ("4 huyện ... là Mèo Vạc, Đồng Văn, Yên Minh") count
+    only inside the article's own province, where the context makes them certain."""
+    if not doc.home:
+        return []
+    text, gaz = doc.article.text, res.gazetteer
+    taken = [(h.span.start, h.span.end) for h in hits]
+    out = []
+    for sent in doc.sentences:
+        for m in _BARE_RE.finditer(text, sent.start, sent.end):
+            cand = m.group(0)
+            if len(cand.split()) < 2 or any(a < m.end() and m.start() < b for a, b in taken):
+                continue
+            if _LANDMARK_BEFORE.search(text[max(sent.start, m.start() - 16):m.start()]):
+                continue
+            if not exact(gaz.lookup(cand, level="district"), cand):
+                continue
+            r = linker.resolve(cand, "", "district")
+            home_province = _home_key(doc, res, "province")
+            if r.unit is not None and (r.rule == "context" or home_province in {a.key for a in gaz.ancestors(r.unit.key)}):
+                out.append(PlaceHit(Span(m.start(), m.end(), cand), cand, "", "district"))
+    return out
 
 
 def _local_unit_likely(linker: Linker, hit: PlaceHit, candidates) -> bool:
