@@ -166,7 +166,10 @@ def cmd_serve(args) -> int:
     settings = Settings.from_env(**overrides)
     if not (Path(settings.store) / "CURRENT").exists():
         print(f"vnkg serve: note: {settings.store} holds no store yet; serving an empty graph", file=sys.stderr)
-    return serve(settings) or 0
+    try:
+        return serve(settings) or 0
+    except ValueError as exc:  # server.run.ServeError: unsafe settings, or the port is taken
+        raise UsageError(str(exc)) from exc
 
 
 def _serve_flags(p: argparse.ArgumentParser) -> None:
