@@ -24,7 +24,7 @@ from kg.vocab import PREFIXES
 from . import describe as d
 from . import pages
 from .pages import Term, href, labels, page, t, terms
-from .search import cached, get_index
+from .search import cached, get_index, warm
 from .state import state
 
 bp = Blueprint("browse", __name__)
@@ -84,6 +84,7 @@ def latest_meetings(store: ox.Store, limit: int = 10) -> list[dict]:
 @bp.route("/")
 def home():
     store = state().store
+    warm(store)  # the search box on this page will want the label index
     counts = cached(store, "home-counts", _counts)
     articles = latest_articles(store)
     meetings = latest_meetings(store)
@@ -166,7 +167,8 @@ def run_search(q: str, limit: int = 50, classes: set[str] | None = None) -> list
             {
                 "iri": h.iri,
                 "label": name,
-                "matched": h.matched if h.matched != name else None,
+                # the alias that matched, when it is not the name shown (hidden unaccented forms are not worth showing)
+                "matched": h.matched if h.matched != name and h.rank < 3 else None,
                 "kind": kind,
                 "kind_label": names.get(kind) or (pages.fallback_label(kind) if kind else ""),
                 "style": d.style_of(kind),

@@ -54,6 +54,7 @@ class Hit:
     score: float
     matched: str  # the label that matched
     types: list[str] = field(default_factory=list)
+    rank: int = 0  # of the matched label: 0 names … 3 hidden (unaccented) forms
 
 
 class LabelIndex:
@@ -126,7 +127,7 @@ class LabelIndex:
             s = self._score(e, words, loose_q, strict_q)
             hit = best.get(e.iri)
             if hit is None or s > hit.score:
-                best[e.iri] = Hit(e.iri, s, e.text, self.types.get(e.iri, []))
+                best[e.iri] = Hit(e.iri, s, e.text, self.types.get(e.iri, []), e.rank)
         hits = list(best.values())
         if classes:
             hits = [h for h in hits if classes & set(h.types)]
@@ -198,6 +199,13 @@ def cached(store: ox.Store, name: str, build):
 def get_index(store: ox.Store) -> LabelIndex:
     """The label index of `store`, rebuilt when the store has changed."""
     return cached(store, "labels", LabelIndex.build)
+
+
+def warm(store: ox.Store) -> None:
+    """Build the label index in the background (called from the home page, before anyone types)."""
+    slot = _cache.get((id(store), "labels"))
+    if slot is None or slot["store"] is not store:
+        threading.Thread(target=get_index, args=(store,), name="vnkg-label-index", daemon=True).start()
 
 
 def invalidate(store: ox.Store | None = None) -> None:

@@ -223,6 +223,7 @@ def test_article_text_is_escaped(client):
     assert r.status_code == 200
     assert "<script>alert" not in page and "<img src=x" not in page and "<b>đậm" not in page
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+    assert 'href="javascript:' not in page and "javascript:alert(3)" in page  # shown, never linked
     assert 'href="/id/org/vn-421-quynh-luu.ubnd"' in page  # offsets still right after the markup
     assert '>UBND huyện Quỳnh Lưu</a>' in page
     _, search = html(client, "/search?q=thu")
