@@ -21,6 +21,7 @@ _ANAPHORA = re.compile(r"(?i)(?:tại|trong|sau|qua|kết thúc|bế mạc|phát
 _ATTEND = re.compile(r"(?i)^\s*(?:tham dự|dự|đến dự|cùng dự|về dự|tới dự)(?:\s+(?:hội nghị|buổi|lễ|chương trình|có|còn có))*\b|có sự tham dự của|với sự tham gia của|có sự tham gia của")
 _WITH = re.compile(r"(?i)\b(?:với|cùng|và)\s*$")
 _AT = re.compile(r"(?i)\b(?:tại|ở)\s+$")
+_AT_ANY = re.compile(r"(?i)(?<!\w)(?:tại|ở|về)(?!\w)")
 
 
 def event_pattern(res: Resources) -> re.Pattern:
@@ -99,9 +100,10 @@ def events(doc: Doc, res: Resources) -> None:
             if s.end <= m.start() and k not in attendees:
                 attendees.append(k)
         location = ""
-        for s, k in doc.place_mentions:
-            if _in(s, sent) and _AT.search(text[max(sent.start, s.start - 6):s.start]):
-                location = k
+        for at in _AT_ANY.finditer(text, sent.start, sent.end):
+            after = [(s, k) for s, k in doc.place_mentions if at.end() <= s.start <= at.end() + 80 and _in(s, sent)]
+            if after:
+                location = after[0][1]  # "tại Nghĩa trang liệt sỹ Quốc gia Vị Xuyên, huyện Vị Xuyên"
                 break
         if not location:
             for k in organizers:
@@ -135,6 +137,8 @@ def _people_in_scope(doc: Doc) -> None:
     starts = [m.span.start for m in doc.meetings] + [len(doc.article.text) + 1]
     for m, end in zip(doc.meetings, starts[1:]):
         for span, key in doc.person_mentions:
+            if not doc.entities[key].extra.get("present"):
+                continue  # a poet born in 1822 or a king is named, not present
             if m.span.start <= span.start < end and key not in m.attendees and key not in m.organizers:
                 m.attendees.append(key)
 

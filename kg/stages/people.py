@@ -41,10 +41,17 @@ def post_pattern(res: Resources) -> re.Pattern:
     return pat
 
 
+# Named but not taking part: poets, heroes and scholars of the past a report speaks about.
+ABSENT = {"nhà thơ", "nhà văn", "nhà nghiên cứu", "nhà sử học", "cụ", "mẹ", "mẹ việt nam anh hùng", "anh hùng",
+          "giáo sư", "gs", "gs.", "liệt sĩ", "liệt sỹ", "vua", "danh nhân"}
+_LIFESPAN = re.compile(r"\s*\(\s*\d{1,2}?[/-]?\d{0,2}[/-]?\d{4}\s*[-–]")
+
+
 @dataclass
 class PersonHit:
     span: Span
     name: str
+    present: bool = False  # introduced as someone taking part ("ông", "bà", "đồng chí"), not a poet of 1822
     posts: list = None  # [(post as written, Span, organisation key)], in the order written
 
     def __post_init__(self):
@@ -122,11 +129,12 @@ def find_people(doc: Doc, res: Resources) -> list[PersonHit]:
         for m in HONORIFIC_RE.finditer(norm, sent.start, sent.end):
             s, name = m.start(2), text[m.start(2):m.end(2)]
             if len(name.split()) == 1:
-                hits.setdefault(s, PersonHit(Span(s, m.end(2), name), name))
+                hits.setdefault(s, PersonHit(Span(s, m.end(2), name), name, m.group(1).lower() not in ABSENT))
                 continue
             if not _is_name(name, res) or _inside(doc, s, m.end(2)):
                 continue
-            hit = PersonHit(Span(s, m.end(2), name), name, post_chain(m.end(2), sent.end))
+            hit = PersonHit(Span(s, m.end(2), name), name, m.group(1).lower() not in ABSENT and not _LIFESPAN.match(norm, m.end(2)),
+                            post_chain(m.end(2), sent.end))
             hits[s] = hit
         # "Chủ tịch UBND huyện Hoàng Danh Lai": post, organisation, name
         for pm in posts.finditer(norm, sent.start, sent.end):
@@ -139,7 +147,7 @@ def find_people(doc: Doc, res: Resources) -> list[PersonHit]:
             name = text[s:nm.end(1)]
             hit = hits.get(s)
             if hit is None:
-                hit = hits[s] = PersonHit(Span(s, nm.end(1), name), name)
+                hit = hits[s] = PersonHit(Span(s, nm.end(1), name), name, True)
             if not hit.posts:
                 hit.posts = post_chain(nm.end(1), sent.end, (pm.group(0), Span(pm.start(), after, text[pm.start():after]), org[1] if org else ""))
         # a full name that begins with a common surname
@@ -153,7 +161,7 @@ def find_people(doc: Doc, res: Resources) -> list[PersonHit]:
                 continue
             if not _is_name(name, res) or _inside(doc, s, e) or _NOT_PERSON_BEFORE.search(norm[max(sent.start, s - 20):s]):
                 continue
-            hits[s] = PersonHit(Span(s, e, name), name, chain)
+            hits[s] = PersonHit(Span(s, e, name), name, not _LIFESPAN.match(norm, e), chain)
     return [hits[k] for k in sorted(hits)]
 
 
@@ -181,7 +189,9 @@ def people(doc: Doc, res: Resources) -> None:
         key = keys.get(k)
         if key is None:
             key = keys[k] = person_key(_clean(h.name), org_of.get(k, ""), doc)
-        doc.add_entity(Entity(kind="person", label=_clean(h.name), key=key, cls="Person"), h.span)
+        ent = doc.add_entity(Entity(kind="person", label=_clean(h.name), key=key, cls="Person"), h.span)
+        if h.present or h.posts:
+            ent.extra["present"] = True
         doc.person_mentions.append((h.span, key))
         by_given[match_key(h.name.split()[-1])] = key
         for post, post_span, org in h.posts:
