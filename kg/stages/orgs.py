@@ -24,7 +24,7 @@ from ..model import Doc, Entity, Span
 from ..pipeline import Resources, stage
 from ..text import match_key, slugify, unify_tones
 from .names import GENERIC_TAILS, MAX_NAME_WORDS, STOP, TYPE_WORD_LEVEL, _home_key, _type_of
-from .patterns import BARE_LEVEL_RE, CAPSEQ, PLACE_RE, SURNAME_NAME_RE, UPPER
+from .patterns import BARE_LEVEL_RE, PLACE_NAME, PLACE_RE, SURNAME_NAME_RE, UPPER
 
 COMMITTEE_LEVELS = {"tỉnh ủy": "province", "huyện ủy": "district", "thị ủy": "district", "quận ủy": "district",
                     "thành ủy": None, "đảng ủy": None}
@@ -42,7 +42,8 @@ SCHOOL_WORDS = ("đại học", "cao đẳng", "trung cấp", "thpt", "thcs", "t
 LEGAL_WORDS = {"cổ", "phần", "trách", "nhiệm", "hữu", "hạn", "tnhh", "cp", "mtv", "một", "thành", "viên", "tập", "đoàn"}
 _NAME_WORD = re.compile(r"[ ]+([^\s,.;:!?()\[\]\"“”‘’«»…]+)")
 _JOINER = re.compile(r"[ ]*(?:[-–&]|,)[ ]*(?=[" + UPPER + r"0-9])")
-_CAP_AT = re.compile(CAPSEQ)
+_PLACE_AT = re.compile(PLACE_NAME)
+_LIST_SEP = re.compile(r"[ ]*(?:,|và|&)[ ]*")
 # a level word before a name that is no place ("UBND huyện Đinh Hữu Niên": the chairman's name)
 _LEVEL_WORD = re.compile(r"((?i:tỉnh|huyện|xã|thị xã|thành phố|quận|phường|thị trấn)|TP\.?|TX\.?)(?=[ ]+(?:" + SURNAME_NAME_RE.pattern + "))")
 _CACHE: dict[int, tuple] = {}
@@ -118,18 +119,17 @@ class OrgReader:
             level = TYPE_WORD_LEVEL.get(_type_of(bm.group(1))[0])
             return bm.end(), _home_key(self.doc, self.res, level) if level else ""
         if bare:
-            cm = _CAP_AT.match(self.norm, q, end)
+            cm = _PLACE_AT.match(self.norm, q, end)
             if cm:
-                words = cm.group(0).split()
-                for n in range(min(len(words), 4), 0, -1):
-                    cand = " ".join(words[:n])
+                words = re.findall(r"[^\s–-]+", cm.group(0))
+                for n in range(min(len(words), 5), 0, -1):
+                    cand = _prefix(cm.group(0), words[:n])
                     if n == 1 and len(cand) < 4:
                         continue
                     for level in ("province", "district"):
                         r = self.doc.linker.resolve(cand, "", level)
                         if r.unit is not None and (level == "province" or r.rule == "context" or any_level):
-                            stop = q + len(" ".join(words[:n])) if "-" not in cm.group(0) else q + _span_len(self.norm, q, n)
-                            return stop, r.unit.key
+                            return q + len(cand), r.unit.key
         return None
 
     def committee_at(self, p: int, end: int):
@@ -175,7 +175,8 @@ class OrgReader:
             if sector_end is not None:
                 name_start = pos + 1
                 name_end = stop = sector_end
-            elif following and (nxt[:1].isupper() or nxt[:1].isdigit() or nxt in self.abbrevs):
+            elif following and (nxt[:1].isupper() or nxt[:1].isdigit() or nxt in self.abbrevs
+                                or (shape == "sectoral" and self.ends_in_place(following.start(1), end))):
                 name_start = following.start(1)
                 name_end = stop = following.end(1)
                 words = 1
@@ -226,6 +227,8 @@ class OrgReader:
         if any(match_key(written).endswith(match_key(t)) for t in GENERIC_TAILS) or \
                 any(f" {match_key(t)} " in f" {match_key(name)} " for t in GENERIC_TAILS):
             return None
+        if not place_key and not parent_key and shape in ("territorial", "committee", "sectoral"):
+            place_key = self.shared_place(stop, end)
         if shape == "territorial" and not place_key:
             return None
         if not place_key and concept.slug == "so":
@@ -233,6 +236,32 @@ class OrgReader:
         if not place_key and concept.slug == "phong":
             place_key = _home_key(self.doc, self.res, "district")
         return OrgHit(self.span(m.start(), stop), concept, self.text[m.start():m.end()], name, place_key, parent_key)
+
+    def ends_in_place(self, p: int, end: int) -> bool:
+        """Lower-case words up to a named place: "Trung tâm dạy nghề huyện Minh Hóa"."""
+        pos = p - 1
+        for _ in range(6):
+            found = self.place_at(pos, end, bare=False)
+            if found and found[1] and PLACE_RE.match(self.norm, pos + 1, end):
+                return True
+            wm = _NAME_WORD.match(self.norm, pos, end)
+            if not wm or self._stops(wm.start(1), end, wm.group(1)):
+                return False
+            pos = wm.end(1)
+        return False
+
+    def shared_place(self, stop: int, end: int, depth: int = 0) -> str:
+        """"Tỉnh ủy, HĐND, UBND tỉnh Hà Giang": bodies listed together share the last one's place."""
+        sep = _LIST_SEP.match(self.norm, stop, end)
+        if not sep or depth > 6:
+            return ""
+        hm = self.pat.match(self.norm, sep.end(), end)
+        if not hm or self.concept_of(hm.group(0)).shape not in ("territorial", "committee"):
+            return ""
+        found = self.place_at(hm.end(), end)
+        if found and found[1]:
+            return found[1]
+        return self.shared_place(hm.end(), end, depth + 1)
 
     def read_committee(self, m: re.Match, concept: Concept, end: int) -> OrgHit | None:
         word = match_key(m.group(0))
@@ -242,6 +271,8 @@ class OrgReader:
         found = self.place_at(stop, end, any_level=True)  # "quận ủy Gò Vấp": the name is surely a place
         if found:
             stop, place_key = found
+        elif (shared := self.shared_place(stop, end)):
+            place_key = shared
         elif level:
             place_key = _home_key(self.doc, self.res, level)
         elif word == "thành ủy":
@@ -267,9 +298,11 @@ class OrgReader:
         return Span(a, b, self.text[a:b])
 
 
-def _span_len(text: str, q: int, n: int) -> int:
-    m = re.match(r"\S+(?:[ ]*[-–][ ]*\S+|[ ]+\S+){%d}" % (n - 1), text[q:])
-    return m.end() if m else 0
+def _prefix(written: str, words: list[str]) -> str:
+    pos = 0
+    for w in words:
+        pos = written.index(w, pos) + len(w)
+    return written[:pos]
 
 
 def canonical_name(res: Resources, hit: OrgHit) -> str:
