@@ -31,7 +31,7 @@ import re
 from dataclasses import dataclass, field
 from urllib.parse import urljoin, urlsplit
 
-__all__ = ["Refused", "Scan", "scan", "check", "host_allowed"]
+__all__ = ["Refused", "Scan", "scan", "check", "host_allowed", "lex"]
 
 
 class Refused(Exception):
@@ -87,13 +87,22 @@ _UCHAR = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
 _LOCAL_ESC = re.compile(r"\\([_~.\-!$&'()*+,;=/?#@%])")
 
 
-def _tokens(text: str):
-    """(kind, text) for every token that is not whitespace or a comment."""
+def lex(text: str):
+    """(kind, text, start, end) for every token that is not whitespace or a comment.
+
+    Kinds: string, iri, var, bnode, pname, langtag, word (keywords and other names), other (one
+    character: punctuation such as `{`, `}`, `;`).
+    """
     for m in _TOKEN.finditer(text):
         kind = m.lastgroup
         if kind in ("ws", "comment"):
             continue
-        yield kind, m.group()
+        yield kind, m.group(), m.start(), m.end()
+
+
+def _tokens(text: str):
+    for kind, tok, _, _ in lex(text):
+        yield kind, tok
 
 
 def _unescape_uchars(s: str) -> str:

@@ -2,6 +2,8 @@
 
 sparql    /sparql (/query, /update): the SPARQL 1.1 protocol, with limits
 store     /store: the Graph Store HTTP Protocol
+service   the Service Description (at the endpoints) and /.well-known/void
+ops       /health and /metrics
 export    /export.{ttl,trig,nq,nt,jsonld}: the whole graph, streamed
 resources /id/...: linked-data pages and their machine twins
 browse    /, /search, /ontology, ...: the pages a person browses
@@ -23,9 +25,9 @@ def create_app(settings: Settings | None = None, **overrides) -> Flask:
     app.config["MAX_CONTENT_LENGTH"] = max(settings.max_request_bytes, settings.max_upload_bytes)
     app.extensions["vnkg"] = State(settings)
 
-    from . import browse, errors, export, resources, sparql, store
+    from . import browse, errors, export, resources, service, sparql, store
 
     errors.register(app)
-    for module in (sparql, store, export, resources, browse):
+    for module in (sparql, store, service, export, resources, browse):
         app.register_blueprint(module.bp)
     return app

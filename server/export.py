@@ -82,12 +82,21 @@ class _Pipe:
 
 
 def _stream(store, fmt: str, graph: str | None):
+    return stream(lambda out: export.dump(store, out, fmt, graph))
+
+
+def stream(write):
+    """The chunks that `write(out)` writes to its binary file-like `out`, as a response body.
+
+    `write` runs in a thread and may be as large as the store: it is sent as it is written, and a
+    client that goes away stops it (its next write raises OSError).
+    """
     pipe = _Pipe()
     app = current_app._get_current_object()
 
     def produce():
         try:
-            export.dump(store, pipe, fmt, graph)
+            write(pipe)
             pipe.close_with(_END)
         except OSError:
             if not pipe.cancelled.is_set():

@@ -18,7 +18,12 @@ Updates: POST form `update=` or POST `application/sparql-update`, with `Authoriz
 matching `update_token`. No token configured: the service is read-only (403). A missing or wrong
 token: 401. A refused update changes nothing. Updates run in this process on the writable store,
 without a time limit (they are trusted: they need the token); afterwards the query workers reopen.
-`using-graph-uri` / `using-named-graph-uri` are not supported yet (400).
+`using-graph-uri` / `using-named-graph-uri` name the update's dataset (kg.protocol writes them into
+the update as USING / USING NAMED); with a WITH / USING clause in the update as well: 400. Without
+them an update's WHERE reads the store's default graph (SPARQL Update's own rule), not the union.
+
+Relative IRIs in queries and updates are resolved against the endpoint's URL. A GET without a query
+that accepts RDF gets the Service Description (server.service); a browser gets a help page.
 """
 
 from __future__ import annotations
@@ -44,8 +49,9 @@ from werkzeug.exceptions import (
     UnsupportedMediaType,
 )
 
-from kg import querying, safety
+from kg import protocol, querying, safety
 
+from . import negotiate
 from .state import state
 
 bp = Blueprint("sparql", __name__)
@@ -113,7 +119,7 @@ def query():
     return _endpoint(allow_query=True, allow_update=False)
 
 
-@bp.route("/update", methods=["POST"])
+@bp.route("/update", methods=["GET", "POST"])
 def update():
     return _endpoint(allow_query=False, allow_update=True)
 
@@ -140,7 +146,7 @@ def _endpoint(allow_query: bool, allow_update: bool):
         raise RequestEntityTooLarge(f"the request is larger than the limit of {settings.max_request_bytes} bytes")
     op, text, params = _read_operation()
     if op is None:
-        return _help(allow_query, allow_update)
+        return _help_or_description(allow_query, allow_update)
     if op == "update":
         if not allow_update:
             raise BadRequest("this endpoint answers queries; send updates to /update or /sparql")
@@ -212,6 +218,7 @@ def _query(text: str, params, settings) -> Response:
         graph_format=graph_format,
         max_rows=settings.max_rows,
         prefixes=scan.prefixes,
+        base_iri=request.base_url,
         retry=not scan.remote,
     )
     timeout = _timeout(params)
@@ -236,17 +243,19 @@ def _query(text: str, params, settings) -> Response:
 
 def _update(text: str, params, settings) -> Response:
     _authorise(settings)
-    for name in ("using-graph-uri", "using-named-graph-uri"):
-        if name in params:
-            raise BadRequest(f"`{name}` is not supported; put USING / USING NAMED in the update itself")
     try:
         scan = safety.check(text, settings.allowed_hosts)
     except safety.Refused as exc:
         raise Forbidden(str(exc)) from None
+    try:
+        text = protocol.update_with_dataset(text, params.getlist("using-graph-uri"), params.getlist("using-named-graph-uri"))
+    except protocol.DatasetConflict as exc:
+        raise BadRequest(str(exc)) from None
     started = time.monotonic()
     status = 204
     try:
-        querying.run_update(state().store, text)
+        with state().write_lock:
+            querying.run_update(state().store, text, base_iri=request.base_url)
     except querying.QueryError as exc:
         status = exc.status
         if isinstance(exc, querying.QueryFailed) and scan.remote:
@@ -287,9 +296,9 @@ def _negotiate(params) -> tuple[str | None, str | None]:
             f"unknown format {name!r}: use one of json, xml, csv, tsv (SELECT / ASK) or "
             "turtle, ntriples, rdfxml, jsonld, nquads, trig (CONSTRUCT / DESCRIBE)"
         )
-    if not request.headers.get("Accept", "").strip():
+    if not negotiate.has_accept():
         return "json", "turtle"
-    accept = request.accept_mimetypes
+    accept = negotiate.accepted()
     return _best(accept, RESULT_MEDIA), _best(accept, GRAPH_MEDIA)
 
 
@@ -329,9 +338,22 @@ def _content_type(media: str) -> str:
     return media
 
 
-def _help(allow_query: bool, allow_update: bool) -> Response:
-    if request.accept_mimetypes.best_match(["text/html", "application/json", "text/plain"]) != "text/html":
+def _help_or_description(allow_query: bool, allow_update: bool) -> Response:
+    """No operation: the Service Description for RDF clients, a help page for browsers, else 400."""
+    from . import service
+
+    rdf = list(dict.fromkeys(m for _, m in GRAPH_MEDIA if m not in ("application/json", "application/xml", "text/xml", "text/plain")))
+    if request.method == "GET" and "format" in request.args:
+        return service.description_response(request.base_url, query=allow_query, update=allow_update)
+    best = negotiate.best(rdf + ["text/html"]) if negotiate.has_accept() else rdf[0]
+    if request.method == "GET" and best in rdf:
+        return service.description_response(request.base_url, query=allow_query, update=allow_update)
+    if best != "text/html":
         raise BadRequest("missing parameter `query`: GET /sparql?query=... or POST a query (see the SPARQL 1.1 Protocol)")
+    return _help(allow_query, allow_update)
+
+
+def _help(allow_query: bool, allow_update: bool) -> Response:
     example = escape("SELECT ?s ?p ?o WHERE { ?s ?p ?o } LIMIT 10")
     html = f"""<!doctype html>
 <html lang="en"><meta charset="utf-8"><title>SPARQL endpoint</title>

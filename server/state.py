@@ -3,7 +3,11 @@
 `store` is the writable pyoxigraph Store (pages and updates use it in this process). `queries` runs
 SPARQL queries with a time limit in worker processes (see kg.querying); it is started on first use.
 Whatever writes to the store must call `changed()` afterwards so that the query workers reopen
-their read-only view and see the write.
+their read-only view and see the write, and the statistics of the VoID description are recounted.
+
+`stats` keeps the store's statistics (kg.void) for the VoID and Service Descriptions: counted when
+first asked for, and again after `changed()` or when the number of named graphs differs from the
+count they were made at (a cheap check that also sees writes that did not call `changed()`).
 """
 
 from __future__ import annotations
@@ -12,9 +16,49 @@ import threading
 
 from flask import current_app
 
+from kg import void
 from kg.config import Settings
 from kg.querying import LocalRunner, QueryPool, make_runner
 from kg.store import open_store
+
+
+class StatsCache:
+    """The store's statistics (kg.void.Statistics), recounted when the store has changed."""
+
+    def __init__(self, state: "State"):
+        self._state = state
+        self._lock = threading.Lock()
+        self._stats: void.Statistics | None = None
+        self._key = None
+        self._refreshing = False
+
+    def _current_key(self):
+        return self._state.version, sum(1 for _ in self._state.store.named_graphs())
+
+    def get(self, wait: bool = True) -> void.Statistics | None:
+        """Fresh statistics; with wait=False, whatever is cached (maybe stale or None), and a
+        recount is started in the background when they are stale."""
+        key = self._current_key()
+        if self._stats is not None and self._key == key:
+            return self._stats
+        if not wait:
+            with self._lock:
+                if not self._refreshing:
+                    self._refreshing = True
+                    threading.Thread(target=self._refresh_quietly, name="vnkg-stats", daemon=True).start()
+            return self._stats
+        with self._lock:
+            if self._stats is None or self._key != key:
+                self._stats, self._key = void.statistics(self._state.store), key
+            return self._stats
+
+    def _refresh_quietly(self) -> None:
+        try:
+            self.get(wait=True)
+        except Exception:  # a background recount never takes the server down; the next ask retries
+            pass
+        finally:
+            self._refreshing = False
 
 
 class State:
@@ -23,6 +67,11 @@ class State:
         self.store = open_store(settings.store)
         self._queries: QueryPool | LocalRunner | None = None
         self._lock = threading.Lock()
+        self.version = 0  # bumped by changed()
+        # One writer at a time (SPARQL updates, Graph Store writes): a Graph Store write reads
+        # whether its graph exists before it writes, and the answer (201 or 204) must stay true.
+        self.write_lock = threading.Lock()
+        self.stats = StatsCache(self)
 
     @property
     def queries(self) -> QueryPool | LocalRunner:
@@ -42,6 +91,8 @@ class State:
 
     def changed(self) -> None:
         """The store was written: later queries see the change."""
+        with self._lock:
+            self.version += 1
         if self._queries is not None:
             self._queries.changed()
 

@@ -1,0 +1,141 @@
+"""The operations of the SPARQL 1.1 Graph Store HTTP Protocol on a pyoxigraph Store, without HTTP.
+
+A graph is `ox.DefaultGraph()` (the store's own default graph: it always exists) or an
+`ox.NamedNode` (it exists once created, even when empty). Every write is one SPARQL Update, and
+so one transaction: a PUT drops and refills its graph together, and a body that does not parse is
+rejected before anything is written (`parse` reads it whole first).
+
+- `parse(data, media_type, base_iri)` -> quads, or `BadContent` / `UnsupportedFormat`
+- `exists(store, graph)`
+- `put(store, graph, triples)` replace; `post(store, graph, triples)` merge; both create the graph
+  and return whether it is new
+- `delete(store, graph)` drop a named graph / clear the default graph; False if there was none
+- `put_dataset(store, quads)` replace the whole store; `post_dataset(store, quads)` add quads
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import Iterable
+
+import pyoxigraph as ox
+
+Graph = ox.NamedNode | ox.DefaultGraph
+
+__all__ = ["BadContent", "UnsupportedFormat", "parse", "exists", "put", "post", "delete", "put_dataset", "post_dataset"]
+
+
+class BadContent(ValueError):
+    """The body does not parse in its format, or names graphs where only triples are allowed."""
+
+
+class UnsupportedFormat(ValueError):
+    """The body's media type is not an RDF syntax pyoxigraph reads."""
+
+
+def rdf_format(media_type: str | None) -> ox.RdfFormat:
+    """The RDF syntax of a Content-Type value (parameters other than charset=utf-8 are ignored)."""
+    mime, _, params = (media_type or "").partition(";")
+    mime = mime.strip().lower()
+    for param in params.split(";"):
+        key, _, value = param.partition("=")
+        if key.strip().lower() == "charset" and value.strip().strip('"').lower() not in ("utf-8", "utf8"):
+            raise UnsupportedFormat(f"RDF is read as UTF-8; the body is declared as charset={value.strip()}")
+    if not mime:
+        raise UnsupportedFormat("the body has no Content-Type; give the RDF syntax (text/turtle, application/n-triples, ...)")
+    fmt = ox.RdfFormat.from_media_type(mime)
+    if fmt is None:
+        raise UnsupportedFormat(
+            f"unsupported Content-Type {mime!r}: send text/turtle, application/n-triples, application/rdf+xml, "
+            "application/ld+json, application/n-quads, application/trig or text/n3"
+        )
+    return fmt
+
+
+def parse(data: bytes, media_type: str | None, base_iri: str | None = None, *, name: str = "the body") -> list[ox.Quad]:
+    """All quads of `data`, read whole; BadContent names the syntax and the error's position."""
+    fmt = rdf_format(media_type)
+    try:
+        return list(ox.parse(data, fmt, base_iri=base_iri))
+    except SyntaxError as exc:
+        raise BadContent(f"{name} is not valid {fmt.name}: {exc}") from None
+    except (ValueError, OSError) as exc:
+        raise BadContent(f"{name} could not be read as {fmt.name}: {exc}") from None
+
+
+def triples_only(quads: Iterable[ox.Quad], *, name: str = "the body") -> list[ox.Quad]:
+    """The quads, which must all be in the document's default graph (a graph's content is triples)."""
+    quads = list(quads)
+    for quad in quads:
+        if not isinstance(quad.graph_name, ox.DefaultGraph):
+            raise BadContent(
+                f"{name} names the graph {quad.graph_name}; the content of one graph is triples "
+                "(to load a dataset, send it to the store itself, without ?graph)"
+            )
+    return quads
+
+
+def exists(store: ox.Store, graph: Graph) -> bool:
+    return isinstance(graph, ox.DefaultGraph) or store.contains_named_graph(graph)
+
+
+def _data(quads: Iterable[ox.Quad], into: Graph | None) -> str:
+    """`INSERT DATA { ... }` for quads (into `into`, or each into its own graph when None)."""
+    groups: dict[str, list[str]] = defaultdict(list)
+    for q in quads:
+        graph = into if into is not None else q.graph_name
+        key = "" if isinstance(graph, ox.DefaultGraph) else str(graph)
+        groups[key].append(f"{q.subject} {q.predicate} {q.object} .")
+    if not groups:
+        return ""
+    body = []
+    for graph, lines in groups.items():
+        text = "\n".join(lines)
+        body.append(f"GRAPH {graph} {{\n{text}\n}}" if graph else text)
+    return "INSERT DATA {\n" + "\n".join(body) + "\n}"
+
+
+def _run(store: ox.Store, operations: list[str]) -> None:
+    store.update(" ;\n".join(op for op in operations if op))
+
+
+def put(store: ox.Store, graph: Graph, quads: Iterable[ox.Quad]) -> bool:
+    """Replace the graph's content by `quads` (their own graph names are ignored); True if new."""
+    new = not exists(store, graph)
+    if isinstance(graph, ox.DefaultGraph):
+        ops = ["CLEAR SILENT DEFAULT"]
+    else:
+        ops = [f"DROP SILENT GRAPH {graph}", f"CREATE SILENT GRAPH {graph}"]
+    _run(store, ops + [_data(quads, graph)])
+    return new
+
+
+def post(store: ox.Store, graph: Graph, quads: Iterable[ox.Quad]) -> bool:
+    """Add `quads` to the graph (creating it); True if the graph is new."""
+    new = not exists(store, graph)
+    ops = [] if isinstance(graph, ox.DefaultGraph) else [f"CREATE SILENT GRAPH {graph}"]
+    _run(store, ops + [_data(quads, graph)])
+    return new
+
+
+def delete(store: ox.Store, graph: Graph) -> bool:
+    """Drop a named graph or empty the default graph; False if the named graph did not exist."""
+    if isinstance(graph, ox.DefaultGraph):
+        _run(store, ["CLEAR SILENT DEFAULT"])
+        return True
+    if not store.contains_named_graph(graph):
+        return False
+    _run(store, [f"DROP SILENT GRAPH {graph}"])
+    return True
+
+
+def put_dataset(store: ox.Store, quads: Iterable[ox.Quad]) -> None:
+    """Replace the whole store by `quads`, in one transaction."""
+    _run(store, ["DROP SILENT ALL", _data(quads, None)])
+
+
+def post_dataset(store: ox.Store, quads: Iterable[ox.Quad]) -> None:
+    """Add `quads` to the store, each into its own graph."""
+    quads = list(quads)
+    if quads:
+        _run(store, [_data(quads, None)])
