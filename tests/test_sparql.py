@@ -413,3 +413,42 @@ def test_service_to_an_allowed_host_is_reached(tmp_path, listener):
         assert listener.connections >= 1
     finally:
         app.extensions["vnkg"].close()
+
+
+# --- the protocol's finer points (the W3C suite checks these too) ------------------------------------
+
+
+def test_update_with_using_graph_uri(token_app):
+    client = token_app.test_client()
+    auth = {"Authorization": "Bearer s3cret"}
+    target = f"{EX}copied"
+    update = f"INSERT {{ GRAPH <{target}> {{ ?s ?p ?o }} }} WHERE {{ ?s ?p ?o }}"
+    r = client.post(f"/update?using-graph-uri={GRAPHS[0]}", data=update, content_type="application/sparql-update", headers=auth)
+    assert r.status_code == 204, r.data
+    q = f"SELECT (COUNT(*) AS ?c) WHERE {{ GRAPH <{target}> {{ ?s ?p ?o }} }}"
+    assert count(client.get("/sparql", query_string={"query": q})) == 100
+    # USING NAMED, in a form POST; DELETE WHERE takes the protocol's dataset too.
+    r = client.post("/sparql", data={"update": f"DELETE WHERE {{ GRAPH <{target}> {{ ?s ?p ?o }} }}",
+                                     "using-named-graph-uri": target}, headers=auth)
+    assert r.status_code == 204, r.data
+    assert count(client.get("/sparql", query_string={"query": q})) == 0
+
+
+def test_using_graph_uri_conflicts_with_with(token_app):
+    client = token_app.test_client()
+    update = f"WITH <{GRAPHS[0]}> DELETE {{ ?s ?p ?o }} WHERE {{ ?s ?p ?o }}"
+    r = client.post(f"/update?using-graph-uri={GRAPHS[1]}", data=update, content_type="application/sparql-update",
+                    headers={"Authorization": "Bearer s3cret"})
+    assert r.status_code == 400 and b"WITH" in r.data
+    assert count(client.get("/sparql", query_string={"query": COUNT_ALL})) == 301
+
+
+def test_relative_iris_resolve_against_the_endpoint(sparql_client):
+    r = sparql_client.get("/sparql", query_string={"query": "CONSTRUCT { <s> <p> 1 } WHERE {}", "format": "ntriples"})
+    assert r.status_code == 200 and b"<http://localhost/s>" in r.data
+
+
+def test_accept_with_media_type_parameters(sparql_client):
+    r = sparql_client.get("/sparql", query_string={"query": SELECT5},
+                          headers={"Accept": "application/sparql-results+xml; charset=utf-8; q=0.9, text/csv; q=0.5"})
+    assert r.mimetype == "application/sparql-results+xml"
