@@ -104,12 +104,15 @@ class Linker:
         self.note(unit.key)
         return ent
 
-    def local_place(self, name: str, type_word: str, level: str, span: Span) -> Entity | None:
-        """A unit not in the register (e.g. a commune merged away before the register's date):
-        keyed under its parent, the nearest place of the level above in the article."""
+    def local_place(self, name: str, type_word: str, level: str, span: Span, written_parent: str = "") -> Entity | None:
+        """A unit not in the register (e.g. a commune merged away before the register's date), keyed
+        under its parent: the one written next to it ("xã Lai Vu, huyện Kim Thành"), else, for a
+        commune, the nearest district of the article. A district needs its province written next to it."""
         above = {"commune": "district", "district": "province", "province": "country"}.get(level, "")
-        parent = ""
-        for key in self.ctx():
+        parent = written_parent
+        if level == "district" and not parent:
+            return None
+        for key in ([] if parent else self.ctx()):
             unit = self.gaz.get(key)
             ent = self.doc.entities.get(key)
             cls = unit.cls if unit else (ent.cls if ent else "")
@@ -274,11 +277,29 @@ def places(doc: Doc, res: Resources) -> None:
         elif r.candidates and not _local_unit_likely(linker, h, r.candidates):
             doc.ambiguous.append((h.span, [u.key for u in r.candidates]))
         elif h.type_word and TYPE_WORD_LEVEL.get(h.type_word):
-            linker.local_place(h.name, h.type_word, TYPE_WORD_LEVEL[h.type_word], h.span)
+            level = TYPE_WORD_LEVEL[h.type_word]
+            linker.local_place(h.name, h.type_word, level, h.span, _written_parent(doc, linker, h, hits, level))
     doc.linker = linker
     # The home entity was added without a span: keep it only if the text mentions it.
     if doc.home and not any(k == doc.home for _, k in doc.place_mentions):
         doc.entities.pop(doc.home, None)
+
+
+_NEXT_TO = re.compile(r"\s*(?:,|\(|-|–|thuộc)\s*$")
+ABOVE = {"commune": "district", "district": "province"}
+
+
+def _written_parent(doc: Doc, linker: Linker, hit: PlaceHit, hits: list[PlaceHit], level: str) -> str:
+    """The unit of the level above written right after a mention: "xã Lai Vu, huyện Kim Thành"."""
+    text = doc.article.text
+    for nxt in hits:
+        if nxt.span.start <= hit.span.end:
+            continue
+        if nxt.span.start - hit.span.end > 10 or not _NEXT_TO.match(text[hit.span.end:nxt.span.start]):
+            return ""
+        r = linker.resolve(nxt.name, nxt.type_word, nxt.level)
+        return r.unit.key if r.unit is not None and r.unit.level == ABOVE.get(level) else ""
+    return ""
 
 
 def _bare_districts(doc: Doc, res: Resources, linker: Linker, hits: list[PlaceHit]) -> list[PlaceHit]:

@@ -85,8 +85,11 @@ def _is_name(name: str, res: Resources) -> bool:
     words = name.split()
     if not 2 <= len(words) <= 4:
         return False
-    if any(w.isupper() and len(w) > 1 for w in words) and not all(w.isupper() for w in words):
-        return False  # "UBND", "THPT" inside
+    if any(w.isupper() and len(w) > 1 for w in words):
+        if not all(w.isupper() for w in words):
+            return False  # "UBND", "THPT" inside
+        if any(w in res.lexicon.expansions or not re.search("[AEIOUYĂÂÊÔƠƯÀ-Ỹ]", w[1:] or w) for w in words):
+            return False  # "UBND TP": abbreviations, not a name in capitals
     if res.gazetteer.lookup(name):  # a place, not a person
         return False
     return True
