@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 TONES = "\u0300\u0301\u0303\u0309\u0323"  # huyền, sắc, ngã, hỏi, nặng
 _MARKED = set("ăâêôơư")  # vowels whose shape (not tone) is marked
@@ -50,21 +51,23 @@ def _tone_position(base: str) -> int | None:
     return run[0]
 
 
+@lru_cache(maxsize=200_000)
+def _unify_word(word: str) -> str:
+    base, tone = _split_tone(word)
+    if not tone:
+        return word
+    pos = _tone_position(base)
+    if pos is None:
+        return word
+    return unicodedata.normalize("NFC", base[: pos + 1] + tone + base[pos + 1 :])
+
+
 def unify_tones(text: str) -> str:
     """Place every tone mark the same way, so that "Thanh Hoá" and "Thanh Hóa" compare equal."""
-
-    def fix(match: re.Match) -> str:
-        word = match.group(0)
-        base, tone = _split_tone(word)
-        if not tone:
-            return word
-        pos = _tone_position(base)
-        if pos is None:
-            return word
-        out = base[: pos + 1] + tone + base[pos + 1 :]
-        return unicodedata.normalize("NFC", out)
-
-    return _WORD.sub(fix, nfc(text))
+    text = nfc(text)
+    if text.isascii():
+        return text
+    return _WORD.sub(lambda m: _unify_word(m.group(0)), text)
 
 
 def unaccent(text: str) -> str:
@@ -74,6 +77,7 @@ def unaccent(text: str) -> str:
     return unicodedata.normalize("NFC", stripped.replace("đ", "d").replace("Đ", "D"))
 
 
+@lru_cache(maxsize=200_000)
 def match_key(text: str) -> str:
     """A key for comparing names: NFC, unified tones, case-folded, punctuation dropped, spaces folded."""
     text = unify_tones(text).casefold()
@@ -81,6 +85,7 @@ def match_key(text: str) -> str:
     return " ".join(text.split())
 
 
+@lru_cache(maxsize=200_000)
 def loose_key(text: str) -> str:
     """Like match_key but without diacritics: for search and fuzzy lookups."""
     return unaccent(match_key(text))
