@@ -58,8 +58,9 @@ _PUNCT_STOP = re.compile(r"\s*[,.;:!?()\[\]\"“”«»…]|\s+[-–—]\s")
 class PlaceHit:
     span: Span
     name: str  # as written, without the type word
-    type_word: str  # canonical type word or ""
+    type_word: str  # canonical type word or "" (what resolution goes by)
     level: str | None
+    written_type: str = ""  # the type word as the text gives it
 
 
 def _home_key(doc: Doc, res: Resources, level: str) -> str:
@@ -92,8 +93,9 @@ class Linker:
         home = [self.doc.home] if self.doc.home else []
         return self.context + [k for k in home if k not in self.context]
 
-    def resolve(self, name: str, type_word: str = "", level: str | None = None):
-        return self.gaz.resolve(name, type_word=type_word or None, level=level, context=self.ctx(), date=self.doc.date)
+    def resolve(self, name: str, type_word: str = "", level: str | None = None, first: list[str] = ()):
+        ctx = list(first) + [k for k in self.ctx() if k not in first]
+        return self.gaz.resolve(name, type_word=type_word or None, level=level, context=ctx, date=self.doc.date)
 
     def place_entity(self, unit, span: Span | None) -> Entity:
         ent = Entity(kind="place", label=unit.full_name, key=unit.key, cls=unit.cls,
@@ -150,6 +152,14 @@ def find_typed_places(text: str, start: int, end: int, gaz) -> list[PlaceHit]:
                     exact(gaz.lookup(f"{type_word} {cand}", level=level), f"{type_word} {cand}"):
                 chosen = cand
                 break
+        lookup_type = type_word if level != "country" else ""
+        if chosen is None and level in ("district", "commune"):
+            # units change type (huyện Tịnh Biên became thị xã Tịnh Biên): the name at the level counts
+            for n in range(min(len(words), 7), 0, -1):
+                cand = _join(m.group(2), words[:n])
+                if words[n - 1] not in "–-" and exact(gaz.lookup(cand, level=level), cand):
+                    chosen, lookup_type = cand, ""
+                    break
         if chosen is None:
             if level == "country":
                 continue
@@ -160,7 +170,9 @@ def find_typed_places(text: str, start: int, end: int, gaz) -> list[PlaceHit]:
             chosen = _join(m.group(2), names[: 3 if len(names) <= 3 else 2])
         name_start = m.start(2)
         s, e = m.start(1), name_start + len(chosen)
-        hits.append(PlaceHit(Span(s, e, text[s:e]), chosen, type_word if level != "country" else "", level))
+        hit = PlaceHit(Span(s, e, text[s:e]), chosen, lookup_type, level)
+        hit.written_type = type_word if level != "country" else ""
+        hits.append(hit)
     return hits
 
 
@@ -269,16 +281,27 @@ def places(doc: Doc, res: Resources) -> None:
             if anc.level != "country":
                 linker.note(anc.key)
     hits = sorted(hits + _bare_districts(doc, res, linker, hits), key=lambda h: h.span.start)
-    # Second pass in text order, with context.
+    # Second pass in text order, with context: first the unit written next to the mention
+    # ("huyện Kỳ Sơn, Hòa Bình"), then the places named so far, then the home territory.
     for h in hits:
-        r = linker.resolve(h.name, h.type_word, h.level)
-        if r.unit is not None:
-            linker.place_entity(r.unit, h.span)
-        elif r.candidates and not _local_unit_likely(linker, h, r.candidates):
+        nxt = _next_to(doc, h, hits)
+        first_ctx = []
+        if nxt is not None:
+            rn = linker.resolve(nxt.name, nxt.type_word, nxt.level)
+            if rn.unit is not None:
+                first_ctx = [rn.unit.key]
+        r = linker.resolve(h.name, h.type_word, h.level, first=first_ctx)
+        level = TYPE_WORD_LEVEL.get(h.written_type) or h.level
+        if r.unit is not None and not (level == "commune" and _far_from_home(linker, r, first_ctx)):
+            ent = linker.place_entity(r.unit, h.span)
+            if h.written_type and h.written_type != r.unit.type_word:
+                ent.alt_labels.append(f"{h.written_type} {r.unit.name}")  # as the article names it
+        elif r.candidates and r.unit is None and not _local_unit_likely(linker, h, r.candidates):
             doc.ambiguous.append((h.span, [u.key for u in r.candidates]))
-        elif h.type_word and TYPE_WORD_LEVEL.get(h.type_word):
-            level = TYPE_WORD_LEVEL[h.type_word]
-            linker.local_place(h.name, h.type_word, level, h.span, _written_parent(doc, linker, h, hits, level))
+        elif h.written_type and level in ("district", "commune"):
+            parent = first_ctx[0] if first_ctx and res.gazetteer.get(first_ctx[0]) and \
+                res.gazetteer.get(first_ctx[0]).level == ABOVE.get(level) else ""
+            linker.local_place(h.name, h.written_type, level, h.span, parent)
     doc.linker = linker
     # The home entity was added without a span: keep it only if the text mentions it.
     if doc.home and not any(k == doc.home for _, k in doc.place_mentions):
@@ -287,19 +310,33 @@ def places(doc: Doc, res: Resources) -> None:
 
 _NEXT_TO = re.compile(r"\s*(?:,|\(|-|–|thuộc)\s*$")
 ABOVE = {"commune": "district", "district": "province"}
+_RANK = {"country": 0, "province": 1, "district": 2, "commune": 3}
 
 
-def _written_parent(doc: Doc, linker: Linker, hit: PlaceHit, hits: list[PlaceHit], level: str) -> str:
-    """The unit of the level above written right after a mention: "xã Lai Vu, huyện Kim Thành"."""
+def _next_to(doc: Doc, hit: PlaceHit, hits: list[PlaceHit]) -> PlaceHit | None:
+    """The place written right after a mention, of a higher level: "xã Lai Vu, huyện Kim Thành",
+    "huyện Kỳ Sơn, Hòa Bình", "xã Hợp Thịnh, Hợp Thành, huyện Kỳ Sơn" (over a list of its peers)."""
     text = doc.article.text
+    end = hit.span.end
     for nxt in hits:
-        if nxt.span.start <= hit.span.end:
+        if nxt.span.start < end:
             continue
-        if nxt.span.start - hit.span.end > 10 or not _NEXT_TO.match(text[hit.span.end:nxt.span.start]):
-            return ""
-        r = linker.resolve(nxt.name, nxt.type_word, nxt.level)
-        return r.unit.key if r.unit is not None and r.unit.level == ABOVE.get(level) else ""
-    return ""
+        if nxt.span.start - end > 10 or not _NEXT_TO.match(text[end:nxt.span.start]):
+            return None
+        if _RANK.get(nxt.level or "", 9) < _RANK.get(hit.level or "", 9) or (nxt.level is None and hit.level == "commune"):
+            return nxt
+        end = nxt.span.end  # a peer in a list: look past it
+    return None
+
+
+def _far_from_home(linker: Linker, r, first_ctx: list[str]) -> bool:
+    """A commune that the register knows only far away, in a story set elsewhere and with no
+    parent written next to it, is the story's own commune missing from the register."""
+    if first_ctx or r.rule not in ("unique", "level"):
+        return False
+    province = _home_key(linker.doc, linker.res, "province")
+    district = _home_key(linker.doc, linker.res, "district")
+    return bool(province and district) and province not in {a.key for a in linker.gaz.ancestors(r.unit.key)}
 
 
 def _bare_districts(doc: Doc, res: Resources, linker: Linker, hits: list[PlaceHit]) -> list[PlaceHit]:
