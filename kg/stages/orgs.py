@@ -116,8 +116,8 @@ class OrgReader:
                     return s.end, ""
         bm = BARE_LEVEL_RE.match(self.norm, q, end) or _LEVEL_WORD.match(self.norm, q, end)
         if bm:
-            level = TYPE_WORD_LEVEL.get(_type_of(bm.group(1))[0])
-            return bm.end(), _home_key(self.doc, self.res, level) if level else ""
+            type_word = _type_of(bm.group(1))[0]
+            return bm.end(), recent_key(self.doc, self.res, q, TYPE_WORD_LEVEL.get(type_word), type_word)
         if bare:
             cm = _PLACE_AT.match(self.norm, q, end)
             if cm:
@@ -274,7 +274,7 @@ class OrgReader:
         elif (shared := self.shared_place(stop, end)):
             place_key = shared
         elif level:
-            place_key = _home_key(self.doc, self.res, level)
+            place_key = recent_key(self.doc, self.res, m.start(), level)
         elif word == "thành ủy":
             place_key = _home_key(self.doc, self.res, "province") or _home_key(self.doc, self.res, "district")
         if not place_key:
@@ -296,6 +296,24 @@ class OrgReader:
 
     def span(self, a: int, b: int) -> Span:
         return Span(a, b, self.text[a:b])
+
+
+def recent_key(doc: Doc, res: Resources, pos: int, level: str | None, type_word: str = "") -> str:
+    """What a bare "huyện", "tỉnh", "thành phố" refers to: the last unit of that level named before
+    it ("Tại huyện Ba Vì, ... Ủy ban MTTQ huyện hướng dẫn"), else the article's home territory's."""
+    gaz = res.gazetteer
+    for span, key in reversed(doc.place_mentions):
+        if span.start >= pos:
+            continue
+        unit = gaz.get(key)
+        ent = doc.entities.get(key)
+        unit_level = unit.level if unit else ({"Province": "province", "District": "district", "Commune": "commune"}.get(ent.cls) if ent else None)
+        unit_type = unit.type_word if unit else ""
+        if (level and unit_level == level) or (not level and type_word and unit_type == type_word):
+            return key
+    if level:
+        return _home_key(doc, res, level)
+    return _home_key(doc, res, "province") if type_word == "thành phố" else ""
 
 
 def _prefix(written: str, words: list[str]) -> str:
