@@ -52,7 +52,9 @@ class Settings:
     max_request_bytes: int = field(default=1_000_000, metadata={"help": "largest request body accepted"})
     max_upload_bytes: int = field(default=50_000_000, metadata={"help": "largest Graph Store upload accepted"})
     allowed_hosts: tuple = field(default=(), metadata={"help": "hosts SERVICE and LOAD may reach (comma separated)"})
-    cors: bool = field(default=True, metadata={"help": "CORS headers on read endpoints"})
+    cors: bool = field(default=True, metadata={"help": "CORS headers on read endpoints (SPARQL queries, Graph Store reads, exports, descriptions)"})
+    cors_origins: tuple = field(default=("*",), metadata={"help": "origins CORS lets in (comma separated; * for any)"})
+    cors_updates: bool = field(default=False, metadata={"help": "CORS for updates and Graph Store writes too (they still need the token)"})
     query_log: str = field(default="", metadata={"help": "file to log queries to (empty: off)"})
 
     @classmethod

@@ -282,6 +282,10 @@ class LocalRunner:
     def changed(self) -> None:
         pass
 
+    def alive(self) -> tuple[int, int]:
+        """(workers alive, workers wanted): in-process, always (1, 1)."""
+        return 1, 1
+
     def close(self) -> None:
         pass
 
@@ -352,6 +356,12 @@ class QueryPool:
         with self._lock:
             self._generation += 1
 
+    def alive(self) -> tuple[int, int]:
+        """(worker processes alive, workers wanted); a killed worker is replaced at once."""
+        with self._lock:
+            workers = list(self._all)
+        return sum(1 for w in workers if w.process.is_alive()), self.size
+
     def run(self, req: QueryRequest, timeout: float | None = None) -> QueryAnswer:
         limit = self.timeout if timeout is None else min(timeout, self.timeout)
         if self._closed:
@@ -365,6 +375,8 @@ class QueryPool:
                 worker = self._idle.get(timeout=wait)
             except queue.Empty:
                 raise Busy("the server is busy: no query worker became free; try again shortly") from None
+            if not worker.process.is_alive():  # died while idle (killed from outside): replace it quietly
+                worker = self._replace(worker)
             # `held[0]` is the worker to put back: `_ask` swaps in a fresh one when it kills one.
             held = [worker]
             try:

@@ -25,9 +25,10 @@ def create_app(settings: Settings | None = None, **overrides) -> Flask:
     app.config["MAX_CONTENT_LENGTH"] = max(settings.max_request_bytes, settings.max_upload_bytes)
     app.extensions["vnkg"] = State(settings)
 
-    from . import browse, errors, export, resources, service, sparql, store
+    from . import browse, errors, export, ops, resources, service, sparql, store
 
     errors.register(app)
-    for module in (sparql, store, service, export, resources, browse):
+    ops.register(app)
+    for module in (sparql, store, service, ops, export, resources, browse):
         app.register_blueprint(module.bp)
     return app

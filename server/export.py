@@ -37,10 +37,7 @@ def export_store(ext: str):
     except ValueError as exc:
         raise (NotFound if graph and "no graph" in str(exc) else BadRequest)(str(exc)) from None
     media = export.FORMATS[fmt][1]
-    response = Response(_stream(store, fmt, graph), content_type=_content_type(media))
-    if current_app.config["SETTINGS"].cors:
-        response.headers["Access-Control-Allow-Origin"] = "*"
-    return response
+    return Response(_stream(store, fmt, graph), content_type=_content_type(media))
 
 
 def _content_type(media: str) -> str:

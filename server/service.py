@@ -75,9 +75,15 @@ def service_description(endpoint: str, *, query: bool, update: bool) -> list[ox.
     if settings.allowed_hosts:
         add(service, sd("feature"), sd("BasicFederatedQuery"))
     add(service, sd("defaultEntailmentRegime"), ox.NamedNode("http://www.w3.org/ns/entailment/Simple"))
+    if settings.allow_anonymous_update:
+        writes = "Updates are open to anyone (a throw-away store)."
+    elif settings.update_token:
+        writes = "Updates need a bearer token."
+    else:
+        writes = "The service is read-only."
     add(service, ox.NamedNode(DCTERMS + "description"), ox.Literal(
         f"vnkg SPARQL service. Queries are stopped after {settings.query_timeout:g} s; answers are cut after "
-        f"{settings.max_rows} rows or triples (header X-VNKG-Truncated). Updates need a bearer token. "
+        f"{settings.max_rows} rows or triples (header X-VNKG-Truncated). {writes} "
         "SERVICE and LOAD reach only allow-listed hosts.", language="en"))
     dataset = ox.NamedNode(dataset_iri())
     add(service, sd("defaultDataset"), dataset)
@@ -153,6 +159,4 @@ def rdf_response(triples: list[ox.Triple]) -> Response:
     content_type = f"{media}; charset=utf-8" if media.startswith("text/") or media == "application/n-triples" else media
     response = Response(body, content_type=content_type)
     response.headers["Vary"] = "Accept"
-    if current_app.config["SETTINGS"].cors:
-        response.headers["Access-Control-Allow-Origin"] = "*"
     return response

@@ -51,7 +51,7 @@ from werkzeug.exceptions import (
 
 from kg import protocol, querying, safety
 
-from . import negotiate
+from . import negotiate, ops
 from .state import state
 
 bp = Blueprint("sparql", __name__)
@@ -122,18 +122,6 @@ def query():
 @bp.route("/update", methods=["GET", "POST"])
 def update():
     return _endpoint(allow_query=False, allow_update=True)
-
-
-@bp.after_request
-def _cors(response: Response) -> Response:
-    if current_app.config["SETTINGS"].cors and not g.get("vnkg_update"):
-        response.headers["Access-Control-Allow-Origin"] = "*"
-        response.headers["Access-Control-Expose-Headers"] = "X-VNKG-Truncated, Content-Type"
-        if request.method == "OPTIONS":
-            response.headers["Access-Control-Allow-Methods"] = "GET, POST, OPTIONS"
-            response.headers["Access-Control-Allow-Headers"] = "Content-Type, Accept"
-            response.headers["Access-Control-Max-Age"] = "86400"
-    return response
 
 
 # --- the protocol ---------------------------------------------------------------------------------
@@ -224,16 +212,29 @@ def _query(text: str, params, settings) -> Response:
     timeout = _timeout(params)
     started = time.monotonic()
     status = 200
+    m = ops.metrics()
+    m.flight(+1)
     try:
         answer = state().queries.run(req, timeout)
     except querying.QueryError as exc:
         status = exc.status
+        if isinstance(exc, querying.QueryTimeout):
+            m.inc("vnkg_sparql_query_timeouts_total")
+        elif isinstance(exc, querying.Busy):
+            m.inc("vnkg_sparql_busy_total")
         if isinstance(exc, querying.QueryFailed) and scan.remote:
             status = 502
             raise BadGateway(f"a SERVICE call failed: {exc.message}") from None
         raise _http_error(exc) from None
     finally:
+        m.flight(-1)
+        m.observe(time.monotonic() - started)
+        if status != 200:
+            m.inc("vnkg_sparql_query_errors_total", status=str(status))
         _log(settings, "query", text, status, started)
+    m.inc("vnkg_sparql_queries_total", form=scan.form or "unknown", format=answer.format)
+    if answer.truncated:
+        m.inc("vnkg_sparql_truncated_total")
     response = Response(answer.body, status=200, content_type=_content_type(answer.media_type))
     response.headers["Vary"] = "Accept"
     if answer.truncated:
@@ -242,7 +243,12 @@ def _query(text: str, params, settings) -> Response:
 
 
 def _update(text: str, params, settings) -> Response:
-    _authorise(settings)
+    try:
+        _authorise(settings)
+        ops.check_write_origin()
+    except HTTPException as exc:
+        ops.metrics().inc("vnkg_sparql_updates_total", status=str(exc.code))
+        raise
     try:
         scan = safety.check(text, settings.allowed_hosts)
     except safety.Refused as exc:
@@ -264,6 +270,7 @@ def _update(text: str, params, settings) -> Response:
         raise _http_error(exc) from None
     finally:
         state().changed()
+        ops.metrics().inc("vnkg_sparql_updates_total", status=str(status))
         _log(settings, "update", text, status, started)
     return Response(status=204)
 

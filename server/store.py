@@ -36,7 +36,7 @@ from kg import graphstore
 from kg.querying import GRAPH_FORMATS
 from kg.vocab import PREFIXES
 
-from . import negotiate
+from . import negotiate, ops
 from .state import state
 
 bp = Blueprint("store", __name__)
@@ -57,6 +57,7 @@ def graph_store(rest: str | None = None):
 
     g.vnkg_update = True
     _authorise(settings)
+    ops.check_write_origin()
     with state().write_lock:
         try:
             return _write(target)

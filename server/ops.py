@@ -1,0 +1,237 @@
+"""Blueprint ops: /health and /metrics; CORS and the cross-site write guard for the service.
+
+/health   JSON: `ok`, the store (path, readable), the query workers (alive / wanted), writes since
+          start; 200 when ok, else 503. `?deep=1` also runs `ASK {}` through a query worker.
+/metrics  Prometheus text format (version 0.0.4): SPARQL queries answered by form and result
+          format, errors by status, timeouts, busy rejections, truncated answers, updates and Graph
+          Store requests by status, a histogram of query durations, queries in flight, workers
+          alive, HTTP responses by status. Counters are per process (one process serves the store).
+
+CORS (settings `cors`, `cors_origins`, `cors_updates`): reads — SPARQL queries, Graph Store GETs,
+exports, the descriptions, health and metrics — carry `Access-Control-Allow-Origin` for the listed
+origins (any, by default); updates and Graph Store writes only when `cors_updates` is on. Since a
+browser sends a form POST or a multipart POST cross-site without asking first, a write whose
+`Origin` is another site is refused (403) unless `cors_updates` lets that origin in: a web page
+cannot drive a local anonymous-update server (or a token-holding proxy) behind its user's back.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections import defaultdict
+from urllib.parse import urlsplit
+
+from flask import Blueprint, Flask, Response, current_app, g, jsonify, request
+from werkzeug.exceptions import Forbidden
+
+from .state import state
+
+bp = Blueprint("ops", __name__)
+
+API_BLUEPRINTS = {"sparql", "store", "service", "export", "ops"}
+EXPOSE = "Content-Type, Location, Retry-After, X-VNKG-Truncated"
+
+
+# --- metrics --------------------------------------------------------------------------------------
+
+
+class Metrics:
+    """Counters and one histogram, kept in memory and written in Prometheus' text format."""
+
+    BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0, 60.0)
+    HELP = {
+        "vnkg_sparql_queries_total": ("counter", "SPARQL queries answered, by query form and result format"),
+        "vnkg_sparql_query_errors_total": ("counter", "SPARQL queries not answered, by HTTP status"),
+        "vnkg_sparql_query_timeouts_total": ("counter", "SPARQL queries stopped at the time limit"),
+        "vnkg_sparql_busy_total": ("counter", "SPARQL queries turned away (503) because every worker and queue place was taken"),
+        "vnkg_sparql_truncated_total": ("counter", "SPARQL answers cut at the row cap"),
+        "vnkg_sparql_updates_total": ("counter", "SPARQL updates, by HTTP status"),
+        "vnkg_graph_store_requests_total": ("counter", "Graph Store Protocol requests, by method and HTTP status"),
+        "vnkg_http_responses_total": ("counter", "HTTP responses, by status"),
+        "vnkg_sparql_query_duration_seconds": ("histogram", "time to answer a SPARQL query (answered or not)"),
+    }
+
+    def __init__(self):
+        self._lock = threading.Lock()
+        self._counters: dict[str, dict[tuple, float]] = defaultdict(lambda: defaultdict(float))
+        self._hist_counts = [0] * len(self.BUCKETS)
+        self._hist_sum = 0.0
+        self._hist_n = 0
+        self.in_flight = 0
+        self.started = time.time()
+
+    def inc(self, name: str, by: float = 1, **labels) -> None:
+        with self._lock:
+            self._counters[name][tuple(sorted(labels.items()))] += by
+
+    def observe(self, seconds: float) -> None:
+        with self._lock:
+            self._hist_sum += seconds
+            self._hist_n += 1
+            for i, bound in enumerate(self.BUCKETS):
+                if seconds <= bound:
+                    self._hist_counts[i] += 1
+
+    def flight(self, delta: int) -> None:
+        with self._lock:
+            self.in_flight += delta
+
+    def render(self, gauges: dict[str, tuple[str, float]]) -> str:
+        lines: list[str] = []
+        with self._lock:
+            for name, (kind, help_) in self.HELP.items():
+                lines += [f"# HELP {name} {help_}", f"# TYPE {name} {kind}"]
+                if kind == "histogram":
+                    for bound, n in zip(self.BUCKETS, self._hist_counts):
+                        lines.append(f'{name}_bucket{{le="{bound:g}"}} {n}')
+                    lines += [f'{name}_bucket{{le="+Inf"}} {self._hist_n}', f"{name}_sum {self._hist_sum:.6f}", f"{name}_count {self._hist_n}"]
+                    continue
+                series = self._counters.get(name) or ({} if _labelled(name) else {(): 0.0})
+                for labels, value in sorted(series.items()):
+                    lines.append(f"{name}{_labels(labels)} {_number(value)}")
+        for name, (help_, value) in gauges.items():
+            lines += [f"# HELP {name} {help_}", f"# TYPE {name} gauge", f"{name} {_number(value)}"]
+        return "\n".join(lines) + "\n"
+
+
+def _number(value: float) -> str:
+    return str(int(value)) if float(value).is_integer() else repr(float(value))
+
+
+def _labelled(name: str) -> bool:
+    return name in ("vnkg_sparql_queries_total", "vnkg_sparql_query_errors_total", "vnkg_sparql_updates_total",
+                    "vnkg_graph_store_requests_total", "vnkg_http_responses_total")
+
+
+def _labels(labels: tuple) -> str:
+    if not labels:
+        return ""
+    inner = ",".join(f'{k}="{_escape(str(v))}"' for k, v in labels)
+    return "{" + inner + "}"
+
+
+def _escape(value: str) -> str:
+    return value.replace("\\", "\\\\").replace("\n", "\\n").replace('"', '\\"')
+
+
+def metrics() -> Metrics:
+    return current_app.extensions["vnkg-metrics"]
+
+
+# --- routes ---------------------------------------------------------------------------------------
+
+
+@bp.route("/health", methods=["GET", "HEAD"])
+def health():
+    st = state()
+    settings = st.settings
+    report: dict = {"store": {"path": settings.store, "readable": False}, "workers": {}, "writes": st.version}
+    try:
+        next(iter(st.store.quads_for_pattern(None, None, None)), None)
+        report["store"]["readable"] = True
+    except Exception as exc:  # report it; never a 500 from the health check
+        report["store"]["error"] = f"{type(exc).__name__}: {exc}"
+    alive, wanted = st.queries.alive()
+    report["workers"] = {"alive": alive, "wanted": wanted}
+    ok = report["store"]["readable"] and alive >= wanted
+    if request.args.get("deep") and ok:
+        from kg.querying import QueryError, QueryRequest
+
+        try:
+            st.queries.run(QueryRequest("ASK {}"), timeout=5.0)
+            report["workers"]["query"] = "ok"
+        except QueryError as exc:
+            report["workers"]["query"] = exc.message
+            ok = False
+    report["ok"] = bool(ok)
+    response = jsonify(report)
+    response.status_code = 200 if ok else 503
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.route("/metrics", methods=["GET"])
+def prometheus():
+    st = state()
+    m = metrics()
+    runner = st._queries
+    alive, wanted = runner.alive() if runner is not None else (0, st.settings.query_workers)
+    gauges = {
+        "vnkg_sparql_queries_in_flight": ("SPARQL queries running or waiting for a worker", m.in_flight),
+        "vnkg_query_workers_alive": ("query worker processes alive", alive),
+        "vnkg_query_workers": ("query worker processes wanted", wanted),
+        "vnkg_store_writes": ("writes (updates, Graph Store writes) since the server started", st.version),
+        "vnkg_start_time_seconds": ("when the server started (Unix time)", m.started),
+    }
+    response = Response(m.render(gauges), content_type="text/plain; version=0.0.4; charset=utf-8")
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+# --- CORS and the write guard ---------------------------------------------------------------------
+
+
+def is_write() -> bool:
+    if g.get("vnkg_update"):
+        return True
+    if request.method == "OPTIONS":
+        wanted = request.headers.get("Access-Control-Request-Method", "").upper()
+        return wanted in ("PUT", "DELETE", "PATCH") or (request.blueprint == "store" and wanted == "POST") or request.path.rstrip("/") == "/update"
+    return False
+
+
+def _origin_allowed(origin: str, settings) -> bool:
+    return "*" in settings.cors_origins or origin in settings.cors_origins
+
+
+def check_write_origin() -> None:
+    """Refuse a write sent by a page of another site, unless CORS for updates lets it in."""
+    origin = request.headers.get("Origin")
+    if not origin:
+        return
+    settings = current_app.config["SETTINGS"]
+    if urlsplit(origin).netloc == request.host:
+        return
+    if settings.cors and settings.cors_updates and _origin_allowed(origin, settings):
+        return
+    raise Forbidden(f"updates from pages of another site ({origin}) are not accepted (set cors_updates to allow them)")
+
+
+def cors(response: Response) -> Response:
+    if request.blueprint not in API_BLUEPRINTS:
+        return response
+    settings = current_app.config["SETTINGS"]
+    origin = request.headers.get("Origin")
+    if not settings.cors or (is_write() and not settings.cors_updates):
+        return response
+    if "*" in settings.cors_origins:
+        response.headers["Access-Control-Allow-Origin"] = "*"
+    elif origin and origin in settings.cors_origins:
+        response.headers["Access-Control-Allow-Origin"] = origin
+        response.vary.add("Origin")
+    else:
+        return response
+    response.headers["Access-Control-Expose-Headers"] = EXPOSE
+    if request.method == "OPTIONS":
+        methods = "GET, HEAD, POST, OPTIONS" + (", PUT, DELETE" if settings.cors_updates else "")
+        headers = "Accept, Content-Type" + (", Authorization" if settings.cors_updates else "")
+        response.headers["Access-Control-Allow-Methods"] = methods
+        response.headers["Access-Control-Allow-Headers"] = headers
+        response.headers["Access-Control-Max-Age"] = "86400"
+    return response
+
+
+def count_response(response: Response) -> Response:
+    m = current_app.extensions.get("vnkg-metrics")
+    if m is not None:
+        m.inc("vnkg_http_responses_total", status=str(response.status_code))
+        if request.blueprint == "store" and request.method != "OPTIONS":
+            m.inc("vnkg_graph_store_requests_total", method=request.method, status=str(response.status_code))
+    return response
+
+
+def register(app: Flask) -> None:
+    app.extensions["vnkg-metrics"] = Metrics()
+    app.after_request(cors)
+    app.after_request(count_response)
