@@ -43,6 +43,7 @@ LEGAL_WORDS = {"cổ", "phần", "trách", "nhiệm", "hữu", "hạn", "tnhh", 
 _NAME_WORD = re.compile(r"[ ]+([^\s,.;:!?()\[\]\"“”‘’«»…]+)")
 _JOINER = re.compile(r"[ ]*(?:[-–&]|,)[ ]*(?=[" + UPPER + r"0-9])")
 _PLACE_AT = re.compile(PLACE_NAME)
+_WORD_AT = re.compile(r"([^\s,.;:!?()\[\]\"“”‘’«»…]+)")
 _LIST_SEP = re.compile(r"[ ]*(?:,|và|&)[ ]*")
 # a level word before a name that is no place ("UBND huyện Đinh Hữu Niên": the chairman's name)
 _LEVEL_WORD = re.compile(r"((?i:tỉnh|huyện|xã|thị xã|thành phố|quận|phường|thị trấn)|TP\.?|TX\.?)(?=[ ]+(?:" + SURNAME_NAME_RE.pattern + "))")
@@ -91,6 +92,7 @@ class OrgHit:
     name: str  # sector / proper name as written
     place_key: str = ""  # jurisdiction
     parent_key: str = ""  # a committee the body belongs to ("Ban Dân vận Tỉnh ủy")
+    typed_place: bool = False  # the place is written with its type word ("... huyện Phú Bình")
 
 
 class OrgReader:
@@ -176,7 +178,7 @@ class OrgReader:
                 name_start = pos + 1
                 name_end = stop = sector_end
             elif following and (nxt[:1].isupper() or nxt[:1].isdigit() or nxt in self.abbrevs
-                                or (shape == "sectoral" and self.ends_in_place(following.start(1), end))):
+                                or self.ends_in_place(following.start(1), end)):
                 name_start = following.start(1)
                 name_end = stop = following.end(1)
                 words = 1
@@ -210,7 +212,9 @@ class OrgReader:
             else:
                 return None
         found = self.place_at(stop, end, bare=shape != "named")
+        typed = False
         if found:
+            typed = bool(PLACE_RE.match(self.norm, stop + 1, end))
             stop, place_key = found
         else:
             committee = self.committee_at(stop, end)
@@ -235,16 +239,17 @@ class OrgReader:
             place_key = _home_key(self.doc, self.res, "province")
         if not place_key and concept.slug == "phong":
             place_key = _home_key(self.doc, self.res, "district")
-        return OrgHit(self.span(m.start(), stop), concept, self.text[m.start():m.end()], name, place_key, parent_key)
+        return OrgHit(self.span(m.start(), stop), concept, self.text[m.start():m.end()], name, place_key, parent_key, typed)
 
     def ends_in_place(self, p: int, end: int) -> bool:
         """Lower-case words up to a named place: "Trung tâm dạy nghề huyện Minh Hóa"."""
         pos = p - 1
-        for _ in range(6):
+        for _ in range(MAX_NAME_WORDS + 1):
             found = self.place_at(pos, end, bare=False)
             if found and found[1] and PLACE_RE.match(self.norm, pos + 1, end):
                 return True
-            wm = _NAME_WORD.match(self.norm, pos, end)
+            j = _JOINER.match(self.norm, pos, end)
+            wm = _WORD_AT.match(self.norm, j.end(), end) if j else _NAME_WORD.match(self.norm, pos, end)
             if not wm or self._stops(wm.start(1), end, wm.group(1)):
                 return False
             pos = wm.end(1)
@@ -390,7 +395,7 @@ def add_org(doc: Doc, res: Resources, hit: OrgHit, with_span: bool = True) -> En
     public = res.lexicon.is_public(hit.concept.slug)
     ent = Entity(kind="org", label=label, key=key, cls="Agency" if public else "Organization",
                  alt_labels=[a for a in dict.fromkeys(alts) if a and a != label],
-                 jurisdiction=hit.place_key if hit.concept.shape != "named" else "",
+                 jurisdiction=hit.place_key if hit.concept.shape != "named" or (public and hit.typed_place) else "",
                  parent=hit.parent_key, agency_type=hit.concept.slug)
     return doc.add_entity(ent, hit.span if with_span else None)
 
