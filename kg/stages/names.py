@@ -123,7 +123,7 @@ class Linker:
                 break
         if not parent.startswith("vn-") or level not in ("commune", "district"):
             return None  # every province is in the register; a foreign unit we do not know stays a mention
-        key = f"{parent}.{slugify(type_word + ' ' + name)}"
+        key = f"{parent}.{slugify(type_word + ' ' + name)}"  # as _local_key
         ent = Entity(kind="place", label=f"{type_word} {name}", key=key, cls=CLS_OF_LEVEL[level],
                      alt_labels=[name], parent=parent)
         ent = self.doc.add_entity(ent, span)
@@ -283,25 +283,47 @@ def places(doc: Doc, res: Resources) -> None:
     hits = sorted(hits + _bare_districts(doc, res, linker, hits), key=lambda h: h.span.start)
     # Second pass in text order, with context: first the unit written next to the mention
     # ("huyện Kỳ Sơn, Hòa Bình"), then the places named so far, then the home territory.
-    for h in hits:
-        nxt = _next_to(doc, h, hits)
-        first_ctx = []
+    decided: dict[int, tuple] = {}
+
+    def decide(h: PlaceHit, depth: int = 0) -> tuple:
+        """(unit, None) for a register unit, (None, (level, parent key)) for one the register lacks,
+        (None, None) when it stays a mention. The unit written next to it is decided first."""
+        if h.span.start in decided:
+            return decided[h.span.start]
+        nxt = _next_to(doc, h, hits) if depth < 4 else None
+        written = ""
         if nxt is not None:
-            rn = linker.resolve(nxt.name, nxt.type_word, nxt.level)
-            if rn.unit is not None:
-                first_ctx = [rn.unit.key]
-        r = linker.resolve(h.name, h.type_word, h.level, first=first_ctx)
+            unit, local = decide(nxt, depth + 1)
+            written = unit.key if unit is not None else (local[2] if local else "")
+        r = linker.resolve(h.name, h.type_word, h.level, first=[written] if written else [])
         level = TYPE_WORD_LEVEL.get(h.written_type) or h.level
-        if r.unit is not None and not (level == "commune" and _far_from_home(linker, r, first_ctx)):
-            ent = linker.place_entity(r.unit, h.span)
-            if h.written_type and h.written_type != r.unit.type_word:
-                ent.alt_labels.append(f"{h.written_type} {r.unit.name}")  # as the article names it
-        elif r.candidates and r.unit is None and not _local_unit_likely(linker, h, r.candidates):
-            doc.ambiguous.append((h.span, [u.key for u in r.candidates]))
+        inside = r.unit is not None and (not written or written in {a.key for a in gaz.ancestors(r.unit.key)}
+                                         or written == r.unit.key)
+        if r.unit is not None and inside and not (level == "commune" and _far_from_home(linker, r, [written] if written else [])):
+            out = (r.unit, None)
+        elif r.candidates and r.unit is None and not written and not _local_unit_likely(linker, h, r.candidates):
+            out = (None, None)
         elif h.written_type and level in ("district", "commune"):
-            parent = first_ctx[0] if first_ctx and res.gazetteer.get(first_ctx[0]) and \
-                res.gazetteer.get(first_ctx[0]).level == ABOVE.get(level) else ""
+            out = (None, (level, written, _local_key(linker, h, level, written)))
+        else:
+            out = (None, None)
+        decided[h.span.start] = out
+        return out
+
+    for h in hits:
+        unit, local = decide(h)
+        if unit is not None:
+            ent = linker.place_entity(unit, h.span)
+            if h.written_type and h.written_type != unit.type_word:
+                ent.alt_labels.append(f"{h.written_type} {unit.name}")  # as the article names it
+        elif local is not None and local[2]:
+            level, written, _ = local
+            parent = written if written and _level_of(linker, written) == ABOVE.get(level) else ""
             linker.local_place(h.name, h.written_type, level, h.span, parent)
+        else:
+            r = linker.resolve(h.name, h.type_word, h.level)
+            if r.candidates and r.unit is None:
+                doc.ambiguous.append((h.span, [u.key for u in r.candidates]))
     doc.linker = linker
     # The home entity was added without a span: keep it only if the text mentions it.
     if doc.home and not any(k == doc.home for _, k in doc.place_mentions):
@@ -327,6 +349,29 @@ def _next_to(doc: Doc, hit: PlaceHit, hits: list[PlaceHit]) -> PlaceHit | None:
             return nxt
         end = nxt.span.end  # a peer in a list: look past it
     return None
+
+
+def _level_of(linker: Linker, key: str) -> str | None:
+    unit = linker.gaz.get(key)
+    if unit is not None:
+        return unit.level
+    ent = linker.doc.entities.get(key)
+    return LEVEL_OF_CLS.get(ent.cls) if ent else None
+
+
+def _local_key(linker: Linker, hit: PlaceHit, level: str, written: str) -> str:
+    """The key a unit missing from the register will get (its parent: written, else the nearest)."""
+    parent = written if written and _level_of(linker, written) == ABOVE.get(level) else ""
+    if not parent:
+        if level == "district":
+            return ""
+        for key in linker.ctx():
+            if _level_of(linker, key) == ABOVE.get(level):
+                parent = key
+                break
+    if not parent.startswith("vn-"):
+        return ""
+    return f"{parent}.{slugify(hit.written_type + ' ' + hit.name)}"
 
 
 def _far_from_home(linker: Linker, r, first_ctx: list[str]) -> bool:
