@@ -2,7 +2,8 @@
 
 Queries: GET `?query=`, POST `application/x-www-form-urlencoded` (`query=`), or POST
 `application/sparql-query` (the body is the query); `default-graph-uri` / `named-graph-uri` name the
-dataset (default: the union of all graphs). The answer format comes from `Accept` (q-values honoured)
+dataset (default: the union of all graphs; rdflib's and Jena's names for a client's default graph,
+`urn:x-rdflib:default`, `urn:x-arq:DefaultGraph`, mean that too). The answer format comes from `Accept` (q-values honoured)
 or from `format=` (json, xml, csv, tsv for SELECT / ASK; turtle, ntriples, rdfxml, jsonld, nquads, trig
 for CONSTRUCT / DESCRIBE; a media type works too); without either, JSON for SELECT / ASK and Turtle
 for graphs. `timeout=` (seconds) may lower the server's time limit for one query.
@@ -28,6 +29,7 @@ that accepts RDF gets the Service Description (server.service); a browser gets a
 
 from __future__ import annotations
 
+import base64
 import hmac
 import json
 import threading
@@ -102,6 +104,10 @@ FORMAT_NAMES = {
     "nq": (None, "nquads"),
     "trig": (None, "trig"),
 }
+
+# Names that clients give the endpoint's own default graph (rdflib's Dataset sends the first as
+# default-graph-uri); they mean "the default graph as the service has it", the union of all graphs.
+CLIENT_DEFAULT_GRAPHS = {"urn:x-rdflib:default", "urn:x-arq:DefaultGraph", "urn:x-arq:UnionGraph"}
 
 _log_lock = threading.Lock()
 
@@ -199,7 +205,7 @@ def _query(text: str, params, settings) -> Response:
     results_format, graph_format = _negotiate(params)
     req = querying.QueryRequest(
         query=text,
-        default_graph=params.getlist("default-graph-uri") or None,
+        default_graph=[g for g in params.getlist("default-graph-uri") if g not in CLIENT_DEFAULT_GRAPHS] or None,
         named_graphs=params.getlist("named-graph-uri") or None,
         union=not scan.has_dataset,
         results_format=results_format,
@@ -276,17 +282,32 @@ def _update(text: str, params, settings) -> Response:
 
 
 def _authorise(settings) -> None:
+    """Updates need the token: `Authorization: Bearer TOKEN`, or HTTP Basic with the token as the
+    password (any user name), for clients that only do Basic (rdflib, Jena, SPARQLWrapper)."""
     if settings.allow_anonymous_update:
         return
     if not settings.update_token:
         raise Forbidden("this SPARQL service is read-only: updates are enabled by starting it with an update token")
-    scheme, _, credentials = request.headers.get("Authorization", "").partition(" ")
-    given = credentials.strip().encode()
-    if scheme.lower() != "bearer" or not hmac.compare_digest(given, settings.update_token.encode()):
+    if not hmac.compare_digest(_given_token(), settings.update_token.encode()):
         raise Unauthorized(
-            "updates need the header `Authorization: Bearer <update token>`; the token is missing or wrong",
-            www_authenticate=WWWAuthenticate("bearer", {"realm": "vnkg"}),
+            "updates need the header `Authorization: Bearer <update token>` (or Basic with the token as "
+            "password); the token is missing or wrong",
+            www_authenticate=[WWWAuthenticate("bearer", {"realm": "vnkg"}), WWWAuthenticate("basic", {"realm": "vnkg"})],
         )
+
+
+def _given_token() -> bytes:
+    scheme, _, credentials = request.headers.get("Authorization", "").partition(" ")
+    if scheme.lower() == "bearer":
+        return credentials.strip().encode()
+    if scheme.lower() == "basic":
+        try:
+            decoded = base64.b64decode(credentials.strip(), validate=True).decode("utf-8")
+        except (ValueError, UnicodeDecodeError):
+            return b""
+        user, colon, password = decoded.partition(":")
+        return password.encode() if colon else b""
+    return b""
 
 
 def _negotiate(params) -> tuple[str | None, str | None]:

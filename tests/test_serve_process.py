@@ -126,3 +126,64 @@ def test_serve_refuses_unsafe_or_unavailable_addresses(tmp_path):
         taken.listen(1)
         with pytest.raises(ServeError, match="cannot listen"):
             serve(Settings(store=str(tmp_path / "b"), host="127.0.0.1", port=taken.getsockname()[1]))
+
+
+# --- rdflib's SPARQLStore and SPARQLUpdateStore through the endpoint ---------------------------------
+
+
+def test_rdflib_sparqlstore_reads(served):
+    from rdflib import Dataset, Graph, Literal, URIRef
+    from rdflib.plugins.stores.sparqlstore import SPARQLStore
+
+    base, _ = served
+    store = SPARQLStore(base + "/sparql")
+    ds = Dataset(store=store)
+    rows = list(ds.query(f"SELECT ?o WHERE {{ <{EX}s4> <{EX}p> ?o }}"))
+    assert [str(r[0]) for r in rows] == ["giá trị 4"]
+    assert ds.query(f"ASK {{ <{EX}s5> ?p ?o }}").askAnswer is True
+    graph = Graph(store=store, identifier=URIRef(f"{EX}g1"))
+    values = {str(o) for o in graph.objects(URIRef(f"{EX}s7"), URIRef(f"{EX}p"))}
+    assert values == {"giá trị 7"}
+    assert (URIRef(f"{EX}s7"), URIRef(f"{EX}p"), Literal("giá trị 7")) in graph
+    constructed = ds.query(f"CONSTRUCT {{ ?s <{EX}p> ?o }} WHERE {{ ?s <{EX}p> ?o }} ORDER BY ?s LIMIT 3").graph
+    assert len(constructed) == 3
+    store.close()
+
+
+@pytest.mark.parametrize("auth", ["bearer", "basic"])
+def test_rdflib_sparqlupdatestore_writes(served, auth):
+    from rdflib import Graph, Literal, URIRef
+    from rdflib.plugins.stores.sparqlstore import SPARQLUpdateStore
+
+    base, token = served
+    credentials = {"headers": {"Authorization": f"Bearer {token}"}} if auth == "bearer" else {"auth": ("anyone", token)}
+    store = SPARQLUpdateStore(base + "/query", base + "/update", **credentials)
+    name = URIRef(f"{EX}rdflib-{auth}")
+    graph = Graph(store=store, identifier=name)
+    subject = URIRef(f"{EX}written-by-rdflib")
+    graph.add((subject, URIRef(f"{EX}p"), Literal("Hà Nội", lang="vi")))
+    graph.add((subject, URIRef(f"{EX}q"), Literal(42)))
+    assert len(graph) == 2
+    # Read back by another client: the Graph Store Protocol.
+    r = requests.get(base + "/store", params={"graph": str(name)}, headers={"Accept": "application/n-triples"}, timeout=10)
+    assert r.status_code == 200
+    assert '"Hà Nội"@vi' in r.text and "42" in r.text
+    graph.remove((subject, URIRef(f"{EX}q"), None))
+    assert {str(o) for o in graph.objects(subject, None)} == {"Hà Nội"}
+    store.update(f"DROP GRAPH <{name}>")
+    r = requests.get(base + "/store", params={"graph": str(name)}, timeout=10)
+    assert r.status_code == 404
+    store.close()
+
+
+def test_rdflib_update_without_the_token_is_refused(served):
+    from rdflib import Graph, Literal, URIRef
+    from rdflib.plugins.stores.sparqlstore import SPARQLUpdateStore
+
+    base, _ = served
+    store = SPARQLUpdateStore(base + "/query", base + "/update", auth=("anyone", "wrong"))
+    graph = Graph(store=store, identifier=URIRef(f"{EX}refused"))
+    with pytest.raises(Exception):
+        graph.add((URIRef(f"{EX}x"), URIRef(f"{EX}p"), Literal("x")))
+    r = requests.get(base + "/store", params={"graph": f"{EX}refused"}, timeout=10)
+    assert r.status_code == 404
