@@ -25,8 +25,8 @@ _DOTTED = re.compile(
     r"(?P<d>[0-3]?\d)\.(?P<m>[01]?\d)(?:\.(?P<y>(?:19|20)\d\d))?(?![\w/]|[.,]\d)"
 )
 _LONG = re.compile(r"ngày[ ]+(?P<d>[0-3]?\d)[ ]+tháng[ ]+(?P<m>[01]?\d)(?:[ ]+năm[ ]+(?P<y>(?:19|20)\d\d))?")
-_TARGET = re.compile(r"(?i)(?:đến|tới|giai đoạn|tầm nhìn|trước|sau|đầu|[-–])\s*(?:năm\s*)?$")
-_YEAR = re.compile(r"(?i)(?:năm|/|tháng \d{1,2}[/-]|(?:xuân|tết) \w+ \w+)[ ]*((?:19|20)\d\d)(?!\d)")
+_TARGET = re.compile(r"(?i)(?:đến|tới|giai đoạn|tầm nhìn|trước|sinh|từ|khóa|nhiệm kỳ|thành lập|cách đây|[-–])\s*(?:năm\s*)?$")
+_YEAR = re.compile(r"(?i)(?:năm|/|tháng \d{1,2}[/.-]|(?:xuân|tết) \w+ \w+)[ ]*((?:19|20)\d\d)(?!\d)")
 
 
 @dataclass
@@ -61,14 +61,13 @@ def find_dates(text: str) -> list[DateMention]:
 def reference_year(doc: Doc, dates: list[DateMention]) -> int | None:
     if doc.article.year:
         return doc.article.year
-    full = Counter(d.year for d in dates if d.year)
-    if full:
-        return full.most_common(1)[0][0]
+    full = [d.year for d in dates if d.year]
     # The year the report is written in is the latest it speaks of, leaving out targets and periods
     # ("đến năm 2020", "giai đoạn 2016-2020"); when the text names no year, none is guessed.
-    years = [int(m.group(1)) for m in _YEAR.finditer(doc.article.text)
-             if not _TARGET.search(doc.article.text[max(0, m.start() - 14):m.start() + 1])]
-    return max(years) if years else None
+    text = doc.article.text
+    years = [int(m.group(1)) for m in _YEAR.finditer(text)
+             if not _TARGET.search(text[max(0, m.start() - 14):m.start() + (4 if text[m.start():m.start() + 3].lower() == "năm" else 1)])]
+    return max(full + years) if full or years else None
 
 
 @stage(requires=("sentences",), assigns=("dates",))
