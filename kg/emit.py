@@ -48,13 +48,8 @@ class Emitter:
         self.triples.append((s, p, o))
 
     def quads(self) -> list[Quad]:
-        seen = set()
-        out = []
-        for s, p, o in self.triples:
-            if (s, p, o) not in seen:
-                seen.add((s, p, o))
-                out.append(Quad(s, p, o, self.graph))
-        return out
+        g = self.graph
+        return list(dict.fromkeys(Quad(s, p, o, g) for s, p, o in self.triples))
 
     # --- text -----------------------------------------------------------------------------------
     def span(self, span: Span, kind: NamedNode = NIF.Phrase) -> NamedNode:
