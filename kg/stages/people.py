@@ -159,6 +159,8 @@ def find_people(doc: Doc, res: Resources) -> list[PersonHit]:
             if any(h.span.start <= s < h.span.end for h in hits.values()):
                 continue
             name = text[s:e]
+            if name.isupper():
+                continue  # a line in capitals: every word looks like a name there
             chain = post_chain(e, sent.end)
             if len(name.split()) < 3 and not chain:
                 continue

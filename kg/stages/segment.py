@@ -46,12 +46,29 @@ def split_sentences(text: str, start: int, end: int) -> list[tuple[int, int]]:
     return trimmed
 
 
+_WORD_RE = re.compile(r"[^\W\d_]+")
+
+
+def _title_case_capitals(text: str, res: Resources) -> str:
+    """Lines written in capitals ("QUỲNH LƯU: GẶP MẶT BAN VSTBPN TỈNH XIÊNG KHOẢNG") are read in
+    title case, abbreviations kept, so that the name patterns see them as names. Same length."""
+    out = []
+    for line in text.split("\n"):
+        letters = [c for c in line if c.isalpha()]
+        if len(letters) >= 12 and sum(c.isupper() for c in letters) >= 0.8 * len(letters):
+            line = _WORD_RE.sub(lambda m: m.group(0) if m.group(0) in res.lexicon.expansions
+                                else m.group(0)[:1] + m.group(0)[1:].lower(), line)
+        out.append(line)
+    joined = "\n".join(out)
+    return joined if len(joined) == len(text) else text
+
+
 @stage(requires=("article",), assigns=("sentences", "norm"))
 def segment(doc: Doc, res: Resources) -> None:
     text = doc.article.text
     # "Uỷ ban" and "Ủy ban" must match the same dictionary entry; moving a tone mark within a
     # syllable keeps the NFC length, so offsets found in `norm` hold for `text`.
-    norm = unify_tones(text)
+    norm = _title_case_capitals(unify_tones(text), res)
     doc.norm = norm if len(norm) == len(text) else text
     title_end = len(doc.article.title)
     skip = doc.article.captions
