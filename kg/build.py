@@ -51,7 +51,7 @@ def load_ontology(store: ox.Store) -> int:
 
 def article_quads(article: Article, res: Resources) -> tuple[str, list[ox.Quad]]:
     doc = extract(article, res)
-    pub = res.lexicon.publisher_for(article.source or article.url)
+    pub = res.lexicon.publisher_for(article.source or article.url or article.dateline)
     name = pub.name if pub else ""
     key = slugify(pub.domain.split(".")[0]) if pub else ""
     return doc.key, emit(doc, name, key)

@@ -28,7 +28,8 @@ from .text import nfc, slugify
 EXTENSIONS = {".txt", ".json", ".jsonl", ".html", ".htm"}
 MAX_FILE_BYTES = 200_000_000
 
-_DATELINE = re.compile(r"^\s*\(([^()\n]{2,60})\)\s*[-–—:]\s*")
+# "(Baonghean.vn) - ", "(Dân trí) - ", "TTO - ", "VOV.VN - ", "HÀ NỘI - ": the outlet or the place
+_DATELINE = re.compile(r"^\s*(?:\(([^()\n]{2,60})\)|([A-ZĐÀ-Ỹ][A-ZĐÀ-Ỹ.]{1,15}(?: [A-ZĐÀ-Ỹ.]{2,15}){0,2}))\s*[-–—:]\s*")
 _SENTENCE_END = re.compile(r"[.!?…:;\"”»)]\s*$")
 _SPACES = re.compile(r"[ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
 _INVISIBLE = re.compile(r"[\u200b-\u200d\u2060\ufeff]")
@@ -180,9 +181,10 @@ def _mark_structure(art: Article) -> None:
     if nonempty:
         first = lines[nonempty[0]]
         m = _DATELINE.match(first)
-        if m and re.search(r"[A-Za-z]", m.group(1)):
-            art.dateline = m.group(1).strip()
-            if not art.source:
+        line = (m.group(1) or m.group(2)) if m else ""
+        if line and re.search(r"[A-Za-z]", line):
+            art.dateline = line.strip()
+            if not art.source and m.group(1):
                 art.source = art.dateline
     last = nonempty[-1] if len(nonempty) > 1 else None
     if last is not None and _looks_like_author(lines[last]):

@@ -244,6 +244,11 @@ def home_territory(doc: Doc, res: Resources, linker: Linker, first_pass: list[tu
             continue
         weight = 3 if hit.span.start < title_end else 1
         counts[unit.key] += weight * (2 if unit.level == "district" else 1)
+    dateline = doc.article.dateline
+    if dateline and not re.search(r"\.(?:vn|com|net)$", dateline.lower()):
+        r = linker.resolve(dateline.title() if dateline.isupper() else dateline)  # "HÀ NỘI - ..."
+        if r.unit is not None and r.unit.level in ("district", "province"):
+            counts[r.unit.key] += 10
     m = re.match(rf"^({CAPSEQ})\s*[:–-]", doc.article.title)
     if m:
         r = linker.resolve(m.group(1))
@@ -251,7 +256,7 @@ def home_territory(doc: Doc, res: Resources, linker: Linker, first_pass: list[tu
             counts[r.unit.key] += 10
     if counts:
         return counts.most_common(1)[0][0]
-    pub = res.lexicon.publisher_for(doc.article.source or doc.article.url)
+    pub = res.lexicon.publisher_for(doc.article.source or doc.article.url or doc.article.dateline)
     if pub and pub.province_code:
         units = [u for u in res.gazetteer.lookup_code(pub.province_code)] if hasattr(res.gazetteer, "lookup_code") else []
         if units:
