@@ -47,7 +47,10 @@ STOP = {
     "thường xuyên", "tích cực", "đặc biệt", "nhanh chóng", "kịp thời", "chủ động", "khác", "nọ", "vừa qua",
     "gửi", "đề ra", "phát hiện", "kiến nghị", "lập", "thành lập", "quản lý", "làm", "đi", "về việc",
     "ngay", "đây", "năm nay", "hiện nay", "nhằm", "bằng", "lúc", "nơi", "thì", "kể", "vốn", "tiền",
+    "biểu diễn", "thẩm định", "kiểm định", "tổ chức", "phối hợp", "xác định", "đánh giá",
 }
+# Compounds whose second word alone would end a name ("hàng không": aviation, not "không")
+STOP_COMPOUNDS = {"hàng không", "phi chính phủ", "liên hợp quốc"}
 GENERIC_TAILS = ("các cấp", "cơ sở", "các xã", "các huyện", "các tỉnh", "địa phương", "các ngành", "các đơn vị")
 MAX_NAME_WORDS = 9
 _WORD = re.compile(r"[^\s,.;:!?()\[\]\"“”‘’«»]+")
@@ -141,6 +144,8 @@ def find_typed_places(text: str, start: int, end: int, gaz) -> list[PlaceHit]:
     """'huyện Quỳnh Lưu': the type word and the longest following name the register knows."""
     hits = []
     for m in PLACE_RE.finditer(text, start, end):
+        if re.search(r"(?i)thông tấn\s*$", text[max(0, m.start() - 12):m.start()]):
+            continue  # "Thông tấn xã Việt Nam" is a news agency
         type_word, level = _type_of(m.group(1))
         words = re.findall(r"[^\s–-]+|[–-]", m.group(2))
         chosen = None

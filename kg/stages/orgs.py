@@ -23,7 +23,7 @@ from ..lexicon import Concept
 from ..model import Doc, Entity, Span
 from ..pipeline import Resources, stage
 from ..text import match_key, slugify, unify_tones
-from .names import GENERIC_TAILS, MAX_NAME_WORDS, STOP, TYPE_WORD_LEVEL, _home_key, _type_of
+from .names import GENERIC_TAILS, MAX_NAME_WORDS, STOP, STOP_COMPOUNDS, TYPE_WORD_LEVEL, _home_key, _type_of
 from .patterns import BARE_LEVEL_RE, PLACE_NAME, PLACE_RE, SURNAME_NAME_RE, UPPER
 
 COMMITTEE_LEVELS = {"tỉnh ủy": "province", "huyện ủy": "district", "thị ủy": "district", "quận ủy": "district",
@@ -37,6 +37,10 @@ NOT_A_NAME = {"ban": {"hành", "đầu", "ngày", "đêm", "nãy", "sáng", "tr�
               "trung tâm": {"thành", "của", "huyện", "tỉnh", "xã", "thị"}, "viện": {"trợ", "dẫn", "phí"},
               "cục": {"bộ", "diện"}, "báo": {"cáo", "chí", "động", "hiệu", "giá", "tin", "đảm", "công"},
               "trường": {"hợp", "học", "sa", "thi", "kỳ", "đua", "quay"}}
+# Bodies that are often units of a department or a ministry: "Thanh tra Sở Xây dựng", "Văn phòng Bộ",
+# "Ban Quản lý dự án Sở NN&PTNT", "Trung tâm Khuyến nông Sở ...".
+SUB_UNITS = {"thanh-tra", "van-phong", "ban-quan-ly", "trung-tam", "chi-cuc", "phong", "ban", "cuc"}
+SUB_UNIT_PARENTS = ("committee", "so", "bo", "ubnd", "tong-cuc")
 SCHOOL_WORDS = ("đại học", "cao đẳng", "trung cấp", "thpt", "thcs", "tiểu học", "mầm non", "phổ thông", "ptdtnt",
                 "chính trị", "quân sự", "sĩ quan", "trung học", "dân tộc nội trú", "ptth", "mẫu giáo", "th ", "mn ")
 LEGAL_WORDS = {"cổ", "phần", "trách", "nhiệm", "hữu", "hạn", "tnhh", "cp", "mtv", "một", "thành", "viên", "tập", "đoàn"}
@@ -64,6 +68,8 @@ def _patterns(res: Resources) -> tuple[re.Pattern, dict[str, Concept], list[tupl
             heads.setdefault(f, c)
             if c.shape == "named" and f[:1].isupper() and not f.isupper():
                 heads.setdefault(f[:1].lower() + f[1:], c)
+                if " " in f:  # "Tổng công ty" is also written "Tổng Công ty"
+                    heads.setdefault(" ".join(w[:1].upper() + w[1:] for w in f.split(" ")[:2]) + f[len(" ".join(f.split(" ")[:2])):], c)
     # Multi-word heads match in any case ("Ủy ban Nhân dân", "quận ủy"); one-word heads ("Ban",
     # "Sở", "Hội") only capitalised, since in lower case they are ordinary words.
     def loose(f: str) -> bool:
@@ -77,6 +83,10 @@ def _patterns(res: Resources) -> tuple[re.Pattern, dict[str, Concept], list[tupl
             heads.setdefault(f.lower(), heads[f])
             heads.setdefault(match_key(f), heads[f])
     body = "|".join(alt(f) for f in sorted(heads, key=len, reverse=True))
+    # "Trưởng ban Tuyên giáo Tỉnh ủy", "Phó trưởng phòng Kinh tế huyện": the post names its body
+    body += "|(?<=[Tt]rưởng )(?:ban|phòng)(?= [" + UPPER + "])"
+    heads.setdefault("ban", res.lexicon.agency_types["ban"])
+    heads.setdefault("phòng", res.lexicon.agency_types["phong"])
     pat = re.compile(rf"(?<![\w])(?:{body})(?![\w])")
     sectors = sorted({(match_key(c.label), c.label) for c in res.lexicon.abbreviations.values()
                       if len(c.label.split()) >= 2}, key=lambda x: -len(x[0]))
@@ -134,10 +144,10 @@ class OrgReader:
                             return q + len(cand), r.unit.key
         return None
 
-    def committee_at(self, p: int, end: int):
+    def committee_at(self, p: int, end: int, parents: tuple = ("committee",)):
         q = p + len(self.norm[p:end]) - len(self.norm[p:end].lstrip(" "))
         hm = self.pat.match(self.norm, q, end)
-        if hm and self.concept_of(hm.group(0)).shape == "committee":
+        if hm and (self.concept_of(hm.group(0)).shape in parents or self.concept_of(hm.group(0)).slug in parents):
             return self.read(hm, end)
         return None
 
@@ -161,6 +171,10 @@ class OrgReader:
         if nxt.lower() in NOT_A_NAME.get(match_key(head).split()[0] if shape != "named" else match_key(head), set()):
             return None
         if shape == "national":
+            country = next(((sp, k) for sp, k in self.doc.place_mentions if 0 < sp.start - pos <= 1), None)
+            unit = self.res.gazetteer.get(country[1]) if country else None
+            if unit is not None and unit.level == "country":  # "Chính phủ Pháp"
+                return OrgHit(self.span(m.start(), country[0].end), concept, head, "", unit.key)
             return OrgHit(self.span(m.start(), pos), concept, head, "")
         if following and nxt[:1].isupper() and self.res.gazetteer.lookup(f"{head} {nxt}") and \
                 any(match_key(u.name) == match_key(f"{head} {nxt}") for u in self.res.gazetteer.lookup(f"{head} {nxt}")):
@@ -184,7 +198,8 @@ class OrgReader:
                 words = 1
                 if nxt in self.abbrevs and shape == "sectoral":
                     words = MAX_NAME_WORDS  # an abbreviated sector is the whole name: only a place may follow
-                while words < MAX_NAME_WORDS:
+                limit = MAX_NAME_WORDS + (6 if shape == "named" else 0)
+                while words < limit:
                     if self.place_at(stop, end, bare=shape != "named") or self.committee_at(stop, end):
                         break
                     pn = SURNAME_NAME_RE.match(self.norm, stop + 1, end)
@@ -197,7 +212,7 @@ class OrgReader:
                         break
                     word = wm.group(1)
                     low = word.lower()
-                    if self._stops(wm.start(1), end, word):
+                    if self._stops(wm.start(1), end, word) and not (shape == "named" and self._capital_soon(wm.end(1), end)):
                         break
                     if low == "và" or low == "&":
                         after = _NAME_WORD.match(self.norm, wm.end(1), end)
@@ -217,7 +232,7 @@ class OrgReader:
             typed = bool(PLACE_RE.match(self.norm, stop + 1, end))
             stop, place_key = found
         else:
-            committee = self.committee_at(stop, end)
+            committee = self.committee_at(stop, end, SUB_UNIT_PARENTS if concept.slug in SUB_UNITS else ("committee",))
             if committee is not None:
                 parent_key = org_key(self.res, committee)
                 place_key = committee.place_key
@@ -286,12 +301,27 @@ class OrgReader:
             return None
         return OrgHit(self.span(m.start(), stop), concept, self.text[m.start():m.end()], "", place_key)
 
+    def _capital_soon(self, p: int, end: int) -> bool:
+        """A proper name goes on over lower-case words before its capitalised part ("Công ty TNHH
+        xây dựng Mai Phương Minh"), but not into the clause ("Công ty X xây dựng nhà máy")."""
+        for _ in range(2):
+            wm = _NAME_WORD.match(self.norm, p, end)
+            if not wm:
+                return False
+            if wm.group(1)[:1].isupper() and not self.pat.match(self.norm, wm.start(1), end):
+                return True
+            p = wm.end(1)
+        return False
+
     def _stops(self, p: int, end: int, word: str) -> bool:
         if self.pat.match(self.norm, p, end) and word[:1].isupper():
             return True
         if word[:1].isupper() or word[:1].isdigit():
             return False  # a capitalised word goes on a name ("Công ty CP Xây dựng Công trình 545")
         low = self.norm[p:end].lower()
+        before = self.norm[max(0, p - 8):p].lower().split()
+        if before and f"{before[-1]} {low.split(' ', 1)[0]}" in STOP_COMPOUNDS:
+            return False
         for stop in STOP:
             if low.startswith(stop) and (len(low) == len(stop) or not low[len(stop)].isalnum()) and stop != "và":
                 return True
@@ -423,7 +453,7 @@ def orgs(doc: Doc, res: Resources) -> None:
             doc.pending_parents = []
             ent = add_org(doc, res, hit)
             doc.org_mentions.append((hit.span, ent.key))
-            if hit.concept.shape == "named":
+            if hit.concept.shape in ("named", "national"):
                 named.append(hit.span)
     _drop_places_inside(doc, named)
 
