@@ -60,6 +60,8 @@ class Lexicon:
                 self.expansions[a] = c.label
         self.post_by_key = _index(self.posts)
         self.agency_by_key = _index(self.agency_types)
+        self.event_by_key = _index(self.event_types)
+        self.program_by_key = _index(self.program_types)
 
     def is_public(self, agency_type: str) -> bool:
         """Agency types in the 'public' family are public bodies (vnkg:Agency)."""

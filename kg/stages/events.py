@@ -38,11 +38,8 @@ def event_pattern(res: Resources) -> re.Pattern:
 
 
 def _event_type(res: Resources, form: str) -> str:
-    key = match_key(form)
-    for c in res.lexicon.event_types.values():
-        if any(match_key(f) == key for f in c.forms):
-            return c.slug
-    return ""
+    concept = res.lexicon.event_by_key.get(match_key(form))
+    return concept.slug if concept else ""
 
 
 def _in(span: Span, sent: Span) -> bool:

@@ -48,11 +48,8 @@ def _read_name(norm: str, start: int, end: int, first_end: int) -> int:
 
 
 def _type_slug(res: Resources, form: str) -> str:
-    key = match_key(form)
-    for c in res.lexicon.program_types.values():
-        if any(match_key(f) == key for f in c.forms):
-            return c.slug
-    return ""
+    concept = res.lexicon.program_by_key.get(match_key(form))
+    return concept.slug if concept else ""
 
 
 @stage(requires=("orgs", "places"), assigns=("programs",))
