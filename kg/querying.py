@@ -6,8 +6,10 @@ answers one request at a time over a pipe; the parent waits for the answer at mo
 and on timeout kills that worker (SIGKILL: a read-only store has nothing to lose), starts a fresh one
 in its place and raises `QueryTimeout`. Workers see fresh data: every request carries the pool's
 *generation*, which the writer bumps (`QueryPool.changed()`) after each update, and a worker reopens
-its read-only store when the generation moved or its view is older than `REOPEN_AFTER` seconds (so
-writes by another process, such as `vnkg build`, show up too). Reopening costs about 10 ms.
+its read-only store when the generation moved or its view is older than `REOPEN_AFTER` seconds (a
+fallback for writes the pool was not told of). Reopening costs about 10 ms and empties the view's
+block cache, so it is not done more often than that: with a view a few seconds old, queries that
+scan much of a million-triple store ran several times slower.
 
 Concurrency is bounded: at most `workers + queue` requests are admitted; the rest get `Busy`
 (HTTP 503 with Retry-After). Admitted requests wait for an idle worker.
@@ -45,7 +47,7 @@ from dataclasses import dataclass, field
 
 import pyoxigraph as ox
 
-REOPEN_AFTER = 2.0  # seconds a worker keeps its read-only view of the store
+REOPEN_AFTER = 60.0  # seconds a worker keeps its read-only view of the store when nothing was written
 STARTUP_TIMEOUT = 60.0
 OPEN_ATTEMPTS = 10  # tries to open the read-only view while the writer swaps its files  # seconds a new worker may take to import and say it is ready
 TRUNCATED_IRI = "https://w3id.org/vnkg/def/core#truncated"

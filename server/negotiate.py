@@ -12,10 +12,13 @@ from werkzeug.datastructures import MIMEAccept
 from werkzeug.http import parse_accept_header
 
 
-def accepted() -> MIMEAccept:
-    raw = request.headers.get("Accept", "")
-    parsed = parse_accept_header(raw, MIMEAccept)
+def parse(header: str) -> MIMEAccept:
+    parsed = parse_accept_header(header, MIMEAccept)
     return MIMEAccept([(value.split(";", 1)[0].strip().lower(), q) for value, q in parsed])
+
+
+def accepted() -> MIMEAccept:
+    return parse(request.headers.get("Accept", ""))
 
 
 def has_accept() -> bool:

@@ -30,6 +30,7 @@ that accepts RDF gets the Service Description (server.service); a browser gets a
 from __future__ import annotations
 
 import base64
+import functools
 import hmac
 import json
 import threading
@@ -324,9 +325,15 @@ def _negotiate(params) -> tuple[str | None, str | None]:
             f"unknown format {name!r}: use one of json, xml, csv, tsv (SELECT / ASK) or "
             "turtle, ntriples, rdfxml, jsonld, nquads, trig (CONSTRUCT / DESCRIBE)"
         )
-    if not negotiate.has_accept():
+    return _formats_for(request.headers.get("Accept", "").strip())
+
+
+@functools.lru_cache(maxsize=256)
+def _formats_for(accept_header: str) -> tuple[str | None, str | None]:
+    # Clients send the same few Accept headers again and again; matching costs more than a query.
+    if not accept_header:
         return "json", "turtle"
-    accept = negotiate.accepted()
+    accept = negotiate.parse(accept_header)
     return _best(accept, RESULT_MEDIA), _best(accept, GRAPH_MEDIA)
 
 
