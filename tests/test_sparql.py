@@ -318,7 +318,10 @@ class Listener:
 
     BODY = b'{"head":{"vars":["x"]},"results":{"bindings":[{"x":{"type":"literal","value":"from far away"}}]}}'
 
-    def __init__(self):
+    def __init__(self, body: bytes | None = None, content_type: str = "application/sparql-results+json"):
+        if body is not None:
+            self.BODY = body
+        self.content_type = content_type
         self.sock = socket.socket()
         self.sock.bind(("127.0.0.1", 0))
         self.sock.listen(8)
@@ -346,7 +349,7 @@ class Listener:
                             break
                         data += chunk
                     conn.sendall(
-                        b"HTTP/1.1 200 OK\r\nContent-Type: application/sparql-results+json\r\n"
+                        f"HTTP/1.1 200 OK\r\nContent-Type: {self.content_type}\r\n".encode()
                         + f"Content-Length: {len(self.BODY)}\r\nConnection: close\r\n\r\n".encode()
                         + self.BODY
                     )
@@ -452,3 +455,19 @@ def test_accept_with_media_type_parameters(sparql_client):
     r = sparql_client.get("/sparql", query_string={"query": SELECT5},
                           headers={"Accept": "application/sparql-results+xml; charset=utf-8; q=0.9, text/csv; q=0.5"})
     assert r.mimetype == "application/sparql-results+xml"
+
+
+def test_load_from_an_allowed_host_is_reached(tmp_path):
+    server = Listener(b"<http://example.org/loaded> <http://example.org/p> 'from far away' .\n", "text/turtle")
+    app = make_app(tmp_path / "store", update_token="t", allowed_hosts=(f"127.0.0.1:{server.port}",))
+    try:
+        client = app.test_client()
+        update = f"LOAD <http://127.0.0.1:{server.port}/data.ttl> INTO GRAPH <{EX}loaded>"
+        r = client.post("/update", data=update, content_type="application/sparql-update", headers={"Authorization": "Bearer t"})
+        assert r.status_code == 204, r.data
+        assert server.connections >= 1
+        q = f"SELECT (COUNT(*) AS ?c) WHERE {{ GRAPH <{EX}loaded> {{ ?s ?p ?o }} }}"
+        assert count(client.get("/sparql", query_string={"query": q})) == 1
+    finally:
+        app.extensions["vnkg"].close()
+        server.close()
