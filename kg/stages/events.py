@@ -79,11 +79,11 @@ def events(doc: Doc, res: Resources) -> None:
             continue
         organizers = [k for s, k in sent_orgs if s.end <= m.start() and not _part_of_post(doc, s)]
         if not organizers:
-            # "đồng chí X – Chủ tịch UBND huyện ... trao tặng": the subject's body organises it
-            organizers = [k for s, k in sent_orgs if s.end <= m.start()][:1]
-        if not organizers:
             # "kỳ họp HĐND TP.HCM", "Hội nghị Ban Chấp hành ...": the body named right after the event word
             organizers = [k for s, k in sent_orgs if 0 <= s.start - m.end() <= 2][:1]
+        if not organizers:
+            # "đồng chí X – Chủ tịch UBND huyện ... trao tặng": the subject's body organises it
+            organizers = [k for s, k in sent_orgs if s.end <= m.start()][:1]
         date = next((d for d in doc.date_mentions if _in(d.span, sent) and d.marked), None)
         if not organizers and date is None:
             continue
