@@ -90,7 +90,7 @@ class Emitter:
         if art.published:
             self.add(a, SCHEMA.datePublished, _date(art.published))
         if art.url:
-            self.add(a, SCHEMA.url, NamedNode(art.url) if _is_iri(art.url) else Literal(art.url))
+            self.add(a, SCHEMA.url, _url(art.url))
         self.add(self.context, RDF.type, NIF.Context)
         self.add(self.context, RDF.type, NIF.OffsetBasedString)
         self.add(self.context, NIF.isString, Literal(art.text))
@@ -256,8 +256,14 @@ def _num(value: float) -> str:
     return str(int(value)) if value == int(value) else repr(value)
 
 
-def _is_iri(value: str) -> bool:
-    return value.startswith(("http://", "https://")) and not any(c in value for c in ' <>"{}|\\^`')
+def _url(value: str):
+    """The article's URL as an IRI when it is one, else as a plain string (never a failed article)."""
+    if value.startswith(("http://", "https://")) and not any(c in value for c in ' <>"{}|\\^`\n\r\t\x00'):
+        try:
+            return NamedNode(value)
+        except ValueError:
+            pass
+    return Literal(value)
 
 
 def emit(doc: Doc, publisher: str = "", publisher_key: str = "") -> list[Quad]:

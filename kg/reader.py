@@ -17,6 +17,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+from datetime import date, datetime
 from dataclasses import dataclass
 from html.parser import HTMLParser
 from pathlib import Path
@@ -283,14 +284,27 @@ def _one_line(text: str) -> str:
 
 
 def _iso_date(value: str) -> str:
+    """An ISO date or dateTime (xsd-valid: seconds and a colon in the offset added), or "" when the
+    value is no real date ("2014-13-45", "29/2/2017")."""
     value = value.strip()
-    m = re.match(r"^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}:\d{2}(?::\d{2})?)([+-]\d{2}:?\d{2}|Z)?)?", value)
+    m = re.match(r"^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2}))?(Z|[+-]\d{2}:?\d{2})?)?", value)
     if m:
-        return value[: m.end()]
-    m = re.match(r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})", value)
-    if m:
-        return f"{m.group(3)}-{int(m.group(2)):02d}-{int(m.group(1)):02d}"
-    return ""
+        y, mo, d, hh, mi, ss, tz = m.groups()
+    else:
+        m = re.match(r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})", value)
+        if not m:
+            return ""
+        (d, mo, y), hh = m.groups(), None
+    try:
+        day = date(int(y), int(mo), int(d))
+        if hh is None:
+            return day.isoformat()
+        moment = datetime(day.year, day.month, day.day, int(hh), int(mi), int(ss or 0))
+    except ValueError:
+        return ""
+    if tz and tz != "Z":
+        tz = tz if ":" in tz else f"{tz[:3]}:{tz[3:]}"
+    return moment.isoformat() + (tz or "")
 
 
 def article_key(art: Article) -> str:
