@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from bisect import bisect_right
 
 from ..model import Doc, Meeting, Span
 from ..pipeline import Resources, stage
@@ -42,6 +43,17 @@ def _event_type(res: Resources, form: str) -> str:
     return concept.slug if concept else ""
 
 
+def _by_sentence(doc: Doc, mentions: list) -> dict[int, list]:
+    """Mentions grouped by the index of the sentence that holds them (one pass, not one per sentence)."""
+    starts = [s.start for s in doc.sentences]
+    out: dict[int, list] = {}
+    for span, key in sorted(mentions, key=lambda x: x[0].start):
+        i = bisect_right(starts, span.start) - 1
+        if i >= 0 and _in(span, doc.sentences[i]):
+            out.setdefault(i, []).append((span, key))
+    return out
+
+
 def _in(span: Span, sent: Span) -> bool:
     return sent.start <= span.start and span.end <= sent.end
 
@@ -57,12 +69,13 @@ def events(doc: Doc, res: Resources) -> None:
     pat = event_pattern(res)
     title_end = len(doc.article.title)
     current: Meeting | None = None
-    post_orgs = {m.org for m in doc.memberships}
+    orgs_by_sent = _by_sentence(doc, doc.org_mentions)
+    people_by_sent = _by_sentence(doc, doc.person_mentions)
     for idx, sent in enumerate(doc.sentences):
         if sent.start < title_end:
             continue  # the title repeats the lead
-        sent_orgs = [(s, k) for s, k in doc.org_mentions if _in(s, sent)]
-        sent_people = [(s, k) for s, k in doc.person_mentions if _in(s, sent)]
+        sent_orgs = orgs_by_sent.get(idx, [])
+        sent_people = people_by_sent.get(idx, [])
         if current is not None and _ATTEND.search(text[sent.start:sent.end]):
             for s, k in sent_people:
                 if k not in current.attendees:

@@ -10,6 +10,7 @@ import re
 
 from ..model import Doc, Figure, Span
 from ..pipeline import Resources, stage
+from .spans import SpanIndex
 
 _NUM = re.compile(
     r"(?<![\w./,-])(?P<cmp>(?:trên|hơn|gần|khoảng|dưới|đạt|gần như|xấp xỉ|ít nhất|tối thiểu|tối đa)\s+)?"
@@ -39,14 +40,14 @@ def _value(num: str) -> float:
 @stage(requires=("sentences", "dates"), assigns=("figures",))
 def figures(doc: Doc, res: Resources) -> None:
     text = doc.article.text
-    date_spans = [(d.span.start, d.span.end) for d in doc.date_mentions]
+    dates_index = SpanIndex((d.span.start, d.span.end) for d in doc.date_mentions)
     title_end = len(doc.article.title)
     for sent in doc.sentences:
         if sent.start < title_end:
             continue
         last_count: int | None = None
         for m in _NUM.finditer(text, sent.start, sent.end):
-            if any(a <= m.start("num") < b for a, b in date_spans):
+            if dates_index.covers(m.start("num"), m.start("num") + 1):
                 continue
             value = _value(m.group("num"))
             if 1900 <= value <= 2100 and re.search(r"(?i)năm\s*$", text[max(0, m.start() - 6):m.start()]):

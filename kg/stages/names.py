@@ -15,12 +15,14 @@ names the same body gets the same IRI.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections import Counter
 from dataclasses import dataclass
 
 from ..model import Doc, Entity, Span
 from ..pipeline import Resources, stage
 from ..text import match_key, slugify
+from .spans import SpanIndex
 from .patterns import BARE_LEVEL_RE, CAP, CAPSEQ, PLACE_RE, PLACE_TYPES, SURNAME_NAME_RE
 
 LEVEL_OF_CLS = {"Country": "country", "Province": "province", "District": "district", "Commune": "commune"}
@@ -221,8 +223,9 @@ def find_country_and_bare(text: str, start: int, end: int, taken: list[tuple[int
     """
     gaz, lex = res.gazetteer, res.lexicon
     hits = []
+    taken_index = SpanIndex(taken)
     for m in _BARE_RE.finditer(text, start, end):
-        if any(a <= m.start() < b or a < m.end() <= b for a, b in taken):
+        if taken_index.overlaps(m.start(), m.end()):
             continue
         if _LANDMARK_BEFORE.search(text[max(start, m.start() - 16):m.start()]):
             continue
@@ -294,13 +297,14 @@ def places(doc: Doc, res: Resources) -> None:
     # Second pass in text order, with context: first the unit written next to the mention
     # ("huyện Kỳ Sơn, Hòa Bình"), then the places named so far, then the home territory.
     decided: dict[int, tuple] = {}
+    starts = [h.span.start for h in hits]
 
     def decide(h: PlaceHit, depth: int = 0) -> tuple:
         """(unit, None) for a register unit, (None, (level, parent key)) for one the register lacks,
         (None, None) when it stays a mention. The unit written next to it is decided first."""
         if h.span.start in decided:
             return decided[h.span.start]
-        nxt = _next_to(doc, h, hits) if depth < 4 else None
+        nxt = _next_to(doc, h, hits, starts) if depth < 4 else None
         written = ""
         if nxt is not None:
             unit, local = decide(nxt, depth + 1)
@@ -345,12 +349,12 @@ ABOVE = {"commune": "district", "district": "province"}
 _RANK = {"country": 0, "province": 1, "district": 2, "commune": 3}
 
 
-def _next_to(doc: Doc, hit: PlaceHit, hits: list[PlaceHit]) -> PlaceHit | None:
+def _next_to(doc: Doc, hit: PlaceHit, hits: list[PlaceHit], starts: list[int]) -> PlaceHit | None:
     """The place written right after a mention, of a higher level: "xã Lai Vu, huyện Kim Thành",
     "huyện Kỳ Sơn, Hòa Bình", "xã Hợp Thịnh, Hợp Thành, huyện Kỳ Sơn" (over a list of its peers)."""
     text = doc.article.text
     end = hit.span.end
-    for nxt in hits:
+    for nxt in hits[bisect_left(starts, end):]:
         if nxt.span.start < end:
             continue
         if nxt.span.start - end > 10 or not _NEXT_TO.match(text[end:nxt.span.start]):
@@ -400,12 +404,12 @@ def _bare_districts(doc: Doc, res: Resources, linker: Linker, hits: list[PlaceHi
     if not doc.home:
         return []
     text, gaz = doc.article.text, res.gazetteer
-    taken = [(h.span.start, h.span.end) for h in hits]
+    taken = SpanIndex((h.span.start, h.span.end) for h in hits)
     out = []
     for sent in doc.sentences:
         for m in _BARE_RE.finditer(text, sent.start, sent.end):
             cand = m.group(0)
-            if len(cand.split()) < 2 or any(a < m.end() and m.start() < b for a, b in taken):
+            if len(cand.split()) < 2 or taken.overlaps(m.start(), m.end()):
                 continue
             if _LANDMARK_BEFORE.search(text[max(sent.start, m.start() - 16):m.start()]):
                 continue

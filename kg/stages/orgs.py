@@ -24,6 +24,7 @@ from ..model import Doc, Entity, Span
 from ..pipeline import Resources, stage
 from ..text import match_key, slugify, unify_tones
 from .names import GENERIC_TAILS, MAX_NAME_WORDS, STOP, STOP_COMPOUNDS, TYPE_WORD_LEVEL, _home_key, _type_of
+from .spans import SpanIndex
 from .patterns import BARE_LEVEL_RE, PLACE_NAME, PLACE_RE, SURNAME_NAME_RE, UPPER
 
 COMMITTEE_LEVELS = {"tỉnh ủy": "province", "huyện ủy": "district", "thị ủy": "district", "quận ủy": "district",
@@ -433,6 +434,7 @@ def add_org(doc: Doc, res: Resources, hit: OrgHit, with_span: bool = True) -> En
 @stage(requires=("places", "home", "norm"), assigns=("orgs",))
 def orgs(doc: Doc, res: Resources) -> None:
     reader = OrgReader(doc, res)
+    places = SpanIndex((s.start, s.end) for s, _ in doc.place_mentions)
     doc.pending_parents = []
     named: list[Span] = []
     for sent in doc.sentences:
@@ -441,7 +443,7 @@ def orgs(doc: Doc, res: Resources) -> None:
             m = reader.pat.search(reader.norm, pos, sent.end)
             if not m:
                 break
-            inside_place = any(s.start < m.start() < s.end for s, _ in doc.place_mentions)
+            inside_place = places.covers(m.start(), m.start() + 1, strict_start=True)
             hit = None if inside_place else reader.read(m, sent.end)  # "xã Ban Mế" is no "Ban"
             if hit is None:
                 pos = m.end()

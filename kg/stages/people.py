@@ -18,6 +18,7 @@ from ..model import Doc, Entity, Membership, Span
 from ..pipeline import Resources, stage
 from ..text import match_key, slugify, unify_tones
 from .patterns import CAP, HONORIFIC_RE, PERSON_NAME, SURNAME_NAME_RE
+from .spans import SpanIndex
 
 _POST_CACHE: dict[int, re.Pattern] = {}
 # A name after these words names a street, a school, a prize or a temple, not a person here.
@@ -69,11 +70,8 @@ def _org_at(doc: Doc, pos: int, limit: int = 2):
     return None
 
 
-def _inside(doc: Doc, a: int, b: int) -> bool:
-    for span, _ in doc.org_mentions + doc.place_mentions:
-        if span.start <= a and b <= span.end:
-            return True
-    return False
+def _inside(index: SpanIndex, a: int, b: int) -> bool:
+    return index.covers(a, b)
 
 
 def person_key(name: str, org: str, doc: Doc) -> str:
@@ -103,6 +101,7 @@ def find_people(doc: Doc, res: Resources) -> list[PersonHit]:
     text, norm = doc.article.text, doc.norm or doc.article.text
     posts = post_pattern(res)
     hits: dict[int, PersonHit] = {}
+    named = SpanIndex((sp.start, sp.end) for sp, _ in doc.org_mentions + doc.place_mentions)
 
     def post_chain(end: int, sent_end: int, first=None) -> list:
         """", PGĐ Sở ..." / " – Phó Bí thư, Chủ tịch UBND huyện ..." right after a name: every post in
@@ -134,7 +133,7 @@ def find_people(doc: Doc, res: Resources) -> list[PersonHit]:
             if len(name.split()) == 1:
                 hits.setdefault(s, PersonHit(Span(s, m.end(2), name), name, m.group(1).lower() not in ABSENT))
                 continue
-            if not _is_name(name, res) or _inside(doc, s, m.end(2)):
+            if not _is_name(name, res) or _inside(named, s, m.end(2)):
                 continue
             hit = PersonHit(Span(s, m.end(2), name), name, m.group(1).lower() not in ABSENT and not _LIFESPAN.match(norm, m.end(2)),
                             post_chain(m.end(2), sent.end))
@@ -164,7 +163,7 @@ def find_people(doc: Doc, res: Resources) -> list[PersonHit]:
             chain = post_chain(e, sent.end)
             if len(name.split()) < 3 and not chain:
                 continue
-            if not _is_name(name, res) or _inside(doc, s, e) or _NOT_PERSON_BEFORE.search(norm[max(sent.start, s - 20):s]):
+            if not _is_name(name, res) or _inside(named, s, e) or _NOT_PERSON_BEFORE.search(norm[max(sent.start, s - 20):s]):
                 continue
             hits[s] = PersonHit(Span(s, e, name), name, not _LIFESPAN.match(norm, e), chain)
     return [hits[k] for k in sorted(hits)]
