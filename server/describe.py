@@ -198,17 +198,69 @@ class Source:
         return out
 
 
-_SPAN_QUERY = """
-SELECT DISTINCT ?span ?sent ?stext ?sb ?pb ?pe ?article ?headline ?date WHERE {
-  %s
-  OPTIONAL { ?span nif:sentence ?s1 }
-  BIND(COALESCE(?s1, ?span) AS ?sent)
-  ?sent nif:anchorOf ?stext ; nif:beginIndex ?sb .
-  OPTIONAL { ?span nif:beginIndex ?pb ; nif:endIndex ?pe }
-  OPTIONAL { ?sent nif:referenceContext ?ctx . ?article vnkg:context ?ctx .
-             OPTIONAL { ?article schema:headline ?headline } OPTIONAL { ?article schema:datePublished ?date } }
-}
-"""
+class _Spans:
+    """Spans, their sentences and their articles, read by direct index lookups and remembered for
+    one page. Oxigraph plans the equivalent SPARQL join (OPTIONAL sentence, COALESCE, article by
+    context) badly: it cost 150-450 ms per page on the dev corpus; this costs a few ms."""
+
+    def __init__(self, store: ox.Store):
+        self.store = store
+        self._first: dict[tuple, ox.Term | None] = {}
+        self._articles: dict[ox.Term, ox.Term | None] = {}
+
+    def first(self, s: ox.Term, p: ox.NamedNode) -> ox.Term | None:
+        key = (s, p)
+        if key not in self._first:
+            q = next(iter(self.store.quads_for_pattern(s, p, None, None)), None)
+            self._first[key] = q.object if q is not None else None
+        return self._first[key]
+
+    def article(self, sent: ox.Term) -> ox.Term | None:
+        ctx = self.first(sent, _REF_CONTEXT)
+        if ctx is None:
+            return None
+        if ctx not in self._articles:
+            q = next(iter(self.store.quads_for_pattern(None, _CONTEXT, ctx, None)), None)
+            self._articles[ctx] = q.subject if q is not None else None
+        return self._articles[ctx]
+
+    def row(self, span: ox.Term, with_article_meta: bool = True) -> dict | None:
+        """What _collect_sources reads about one span: its sentence (the span itself when it is one),
+        the sentence's text and offset, the span's offsets, the article, its headline and date."""
+        sent = self.first(span, _SENTENCE) or span
+        stext, sb = self.first(sent, _ANCHOR), self.first(sent, _BEGIN)
+        if stext is None or sb is None:
+            return None
+        pb, pe = self.first(span, _BEGIN), self.first(span, _END)
+        article = self.article(sent)
+        row = {"span": span, "sent": sent, "stext": stext, "sb": sb, "pb": pb if pe is not None else None, "pe": pe if pb is not None else None, "article": article}
+        if with_article_meta:
+            row["headline"] = self.first(article, _HEADLINE) if article is not None else None
+            row["date"] = self.first(article, _PUBLISHED) if article is not None else None
+        return row
+
+
+_SENTENCE = ox.NamedNode(NIF + "sentence")
+_ANCHOR = ox.NamedNode(NIF + "anchorOf")
+_BEGIN = ox.NamedNode(NIF + "beginIndex")
+_END = ox.NamedNode(NIF + "endIndex")
+_REF_CONTEXT = ox.NamedNode(NIF + "referenceContext")
+_CONTEXT = ox.NamedNode(VNKG + "context")
+_SOURCE_SPAN = ox.NamedNode(VNKG + "sourceSpan")
+_TA_IDENT = ox.NamedNode(ITSRDF + "taIdentRef")
+_HEADLINE = ox.NamedNode(SCHEMA + "headline")
+_PUBLISHED = ox.NamedNode(SCHEMA + "datePublished")
+_RDF_SUBJECT = ox.NamedNode(RDF + "subject")
+_RDF_PREDICATE = ox.NamedNode(RDF + "predicate")
+_RDF_OBJECT = ox.NamedNode(RDF + "object")
+
+
+def _objects(store: ox.Store, s: ox.Term, p: ox.NamedNode) -> list[ox.Term]:
+    return list(dict.fromkeys(q.object for q in store.quads_for_pattern(s, p, None, None)))
+
+
+def _subjects(store: ox.Store, p: ox.NamedNode, o: ox.Term) -> list[ox.Term]:
+    return list(dict.fromkeys(q.subject for q in store.quads_for_pattern(None, p, o, None)))
 
 
 def _collect_sources(rows) -> list[Source]:
@@ -236,29 +288,33 @@ def _collect_sources(rows) -> list[Source]:
 
 def sources(store: ox.Store, node: ox.NamedNode) -> list[Source]:
     """Sentences that mention `node` (its nif:Phrase nodes) or report it (its vnkg:sourceSpan)."""
-    where = f"{{ ?span itsrdf:taIdentRef {node} }} UNION {{ {node} vnkg:sourceSpan ?span }}"
-    return _collect_sources(select(store, _SPAN_QUERY % where))
+    spans = _Spans(store)
+    found = dict.fromkeys(_subjects(store, _TA_IDENT, node) + _objects(store, node, _SOURCE_SPAN))
+    return _collect_sources(r for r in (spans.row(x) for x in found) if r is not None)
 
 
 def fact_sources(store: ox.Store, node: ox.NamedNode) -> dict[tuple[str, str, str], list[Source]]:
     """For each (subject, predicate, object) about `node` that has a provenance statement: its sentences."""
-    rows = select(
-        store,
-        f"""SELECT DISTINCT ?s ?p ?o ?span ?stext ?sb ?article WHERE {{
-          {{ ?st rdf:subject {node} }} UNION {{ ?st rdf:object {node} }}
-          ?st rdf:subject ?s ; rdf:predicate ?p ; rdf:object ?o ; vnkg:sourceSpan ?span .
-          OPTIONAL {{ ?span nif:sentence ?s1 }}
-          BIND(COALESCE(?s1, ?span) AS ?sent)
-          ?sent nif:anchorOf ?stext ; nif:beginIndex ?sb .
-          OPTIONAL {{ ?sent nif:referenceContext ?ctx . ?article vnkg:context ?ctx }}
-        }}""",
-    )
+    spans = _Spans(store)
+    statements = dict.fromkeys(_subjects(store, _RDF_SUBJECT, node) + _subjects(store, _RDF_OBJECT, node))
     out: dict[tuple[str, str, str], list[Source]] = {}
-    for r in rows:
-        key = (r["s"].value, r["p"].value, str(r["o"]))
-        out.setdefault(key, []).append(
-            Source(sentence=r["span"].value, text=r["stext"].value, begin=int(r["sb"].value), article=r["article"].value if r.get("article") else None, headline=None, date=None)
-        )
+    for st in statements:
+        triples = [
+            (s, p, o)
+            for s in _objects(store, st, _RDF_SUBJECT)
+            for p in _objects(store, st, _RDF_PREDICATE)
+            for o in _objects(store, st, _RDF_OBJECT)
+        ]
+        if not triples:
+            continue
+        for span in _objects(store, st, _SOURCE_SPAN):
+            r = spans.row(span, with_article_meta=False)
+            if r is None:
+                continue
+            for s, p, o in triples:
+                out.setdefault((s.value, p.value, str(o)), []).append(
+                    Source(sentence=span.value, text=r["stext"].value, begin=int(r["sb"].value), article=r["article"].value if r["article"] is not None else None, headline=None, date=None)
+                )
     return out
 
 
@@ -278,27 +334,22 @@ def events(store: ox.Store, node: ox.NamedNode, limit: int = 200) -> list[dict]:
     return list(out.values())
 
 
+EVENT_PROPS = {"organizer": SCHEMA + "organizer", "attendee": SCHEMA + "attendee", "location": SCHEMA + "location", "eventType": VNKG + "eventType", "startDate": SCHEMA + "startDate"}
+
+
 def event_details(store: ox.Store, iris: list[str]) -> dict[str, dict]:
     """Organisers, attendees, places and the reporting sentence of each event."""
-    iris = [i for i in iris if iri_ok(i)]
+    iris = [i for i in dict.fromkeys(iris) if iri_ok(i)]
     if not iris:
         return {}
-    values = " ".join(f"<{i}>" for i in iris)
-    rows = select(
-        store,
-        f"""SELECT ?e ?p ?o WHERE {{ VALUES ?e {{ {values} }}
-          ?e ?p ?o FILTER(?p IN (schema:organizer, schema:attendee, schema:location, vnkg:eventType, schema:startDate)) }}""",
-    )
-    out = {i: {"organizer": [], "attendee": [], "location": [], "eventType": [], "startDate": [], "sources": []} for i in iris}
-    for r in rows:
-        name = r["p"].value.rsplit("/", 1)[-1].rsplit("#", 1)[-1]
-        out[r["e"].value][name].append(r["o"])
-    srows = select(store, _SPAN_QUERY.replace("DISTINCT ?span", "DISTINCT ?e ?span") % f"VALUES ?e {{ {values} }} ?e vnkg:sourceSpan ?span .")
-    grouped: dict[str, list] = {}
-    for r in srows:
-        grouped.setdefault(r["e"].value, []).append(r)
-    for e, rs in grouped.items():
-        out[e]["sources"] = _collect_sources(rs)
+    spans = _Spans(store)
+    out = {}
+    for i in iris:
+        e = ox.NamedNode(i)
+        det = {name: _objects(store, e, ox.NamedNode(p)) for name, p in EVENT_PROPS.items()}
+        rows = (spans.row(span) for span in _objects(store, e, _SOURCE_SPAN))
+        det["sources"] = _collect_sources(r for r in rows if r is not None)
+        out[i] = det
     _mark_participants(store, out)
     return out
 
@@ -308,15 +359,17 @@ def _mark_participants(store: ox.Store, events: dict[str, dict]) -> None:
     sentences = {s.sentence for det in events.values() for s in det["sources"]}
     if not sentences:
         return
-    values = " ".join(f"<{s}>" for s in sentences if iri_ok(s))
-    rows = select(
-        store,
-        f"""SELECT DISTINCT ?sent ?x ?b ?e WHERE {{ VALUES ?sent {{ {values} }}
-          ?p nif:sentence ?sent ; itsrdf:taIdentRef ?x ; nif:beginIndex ?b ; nif:endIndex ?e }}""",
-    )
+    spans = _Spans(store)
     found: dict[str, list[tuple[str, int, int]]] = {}
-    for r in rows:
-        found.setdefault(r["sent"].value, []).append((r["x"].value, int(r["b"].value), int(r["e"].value)))
+    for sent in sentences:
+        if not iri_ok(sent):
+            continue
+        for phrase in _subjects(store, _SENTENCE, ox.NamedNode(sent)):
+            b, e = spans.first(phrase, _BEGIN), spans.first(phrase, _END)
+            if b is None or e is None:
+                continue
+            for x in _objects(store, phrase, _TA_IDENT):
+                found.setdefault(sent, []).append((x.value, int(b.value), int(e.value)))
     for det in events.values():
         who = {o.value for k in ("organizer", "attendee", "location") for o in det[k] if isinstance(o, ox.NamedNode)}
         for src in det["sources"]:

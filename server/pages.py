@@ -6,6 +6,7 @@ Used by the `resources` and `browse` blueprints. Nothing here writes to the stor
 from __future__ import annotations
 
 import json
+import re
 from urllib.parse import quote, urlencode
 
 import pyoxigraph as ox
@@ -308,9 +309,26 @@ def wants_json() -> bool:
     return request.accept_mimetypes.best_match(["text/html", "application/json"]) == "application/json"
 
 
+_MONTHS_EN = "Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec".split()
+_MONTH_DAY = re.compile(r"^--(\d\d)(?:-(\d\d))?$")
+
+
+def day(value: str | None) -> str:
+    """A date of the graph for reading. An xsd:gMonthDay ("--02-10": the article gave no year) and its
+    month ("--02", a timeline heading) are written out; anything else is shown as it is."""
+    m = _MONTH_DAY.match(value or "")
+    if not m or not 1 <= int(m.group(1)) <= 12:
+        return value or ""
+    month, dd = int(m.group(1)), m.group(2)
+    if current_lang() == "en":
+        return (f"{int(dd)} " if dd else "") + f"{_MONTHS_EN[month - 1]}, year unknown"
+    return (f"{int(dd)}/{month}" if dd else f"tháng {month}") + ", không rõ năm"
+
+
 def template_globals() -> dict:
     return {
         "t": t,
+        "day": day,
         "lang": current_lang,
         "url_with": url_with,
         "LANGS": LANGS,

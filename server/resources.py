@@ -228,7 +228,7 @@ def _not_found(iri: str, status: int = 404) -> Response:
     tail = iri.rstrip("/").rsplit("/", 1)[-1].split("#")[0]
     hints = [tail] + tail.split(".")[::-1]
     found: list[str] = []
-    index = get_index(state().store)
+    index = get_index(state().store, state().version)
     for hint in hints:
         for hit in index.search(re.sub(r"[-_.]+", " ", hint), limit=8):
             if hit.iri not in found:

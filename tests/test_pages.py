@@ -98,6 +98,41 @@ def test_property_labels_follow_the_language(client):
     assert "Facts" in text_of(switched)
 
 
+def test_every_term_the_pages_name_has_a_vietnamese_and_an_english_label():
+    """The ontology files name, in both languages, every class and property they declare and every
+    one the graph uses (shaped like tests/fixtures/seed.trig), reused ones (schema:attendee,
+    itsrdf:taIdentRef …) and RDF's own (rdf:type, rdfs:subClassOf …) included."""
+    from kg.build import load_ontology
+
+    store = ox.Store()
+    load_ontology(store)
+    data = ox.Store()
+    fill(data)
+    rdf_type = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+    declared = {ox.NamedNode("http://www.w3.org/2002/07/owl#" + k) for k in ("Class", "ObjectProperty", "DatatypeProperty", "AnnotationProperty")}
+    terms = {q.subject for k in declared for q in store.quads_for_pattern(None, rdf_type, k, None) if isinstance(q.subject, ox.NamedNode)}
+    for s in (store, data):
+        terms |= {q.predicate for q in s}
+        terms |= {q.object for q in s.quads_for_pattern(None, rdf_type, None, None) if isinstance(q.object, ox.NamedNode)}
+    terms = {t for t in terms if not t.value.startswith("http://www.w3.org/ns/shacl#")}  # the shapes' own vocabulary
+    label = ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#label")
+    missing = sorted(
+        t.value for t in terms
+        if not {"vi", "en"} <= {q.object.language for q in store.quads_for_pattern(t, label, None, None)}
+    )
+    assert not missing, f"without rdfs:label in vi and en: {missing}"
+
+
+def test_day_without_a_year_is_written_out(app):
+    from server.pages import day
+
+    with app.test_request_context("/?lang=vi"):
+        assert day("--07-02") == "2/7, không rõ năm" and day("--07") == "tháng 7, không rõ năm"
+        assert day("2014-07-02") == "2014-07-02" and day(None) == ""
+    with app.test_request_context("/?lang=en"):
+        assert day("--07-02") == "2 Jul, year unknown"
+
+
 def test_language_switch_sets_a_cookie(client):
     r = client.get("/?lang=en", headers={"Accept-Language": "vi"})
     assert "vnkg_lang=en" in r.headers.get("Set-Cookie", "")
@@ -301,6 +336,25 @@ def test_search_index_follows_the_store(app, client):
     assert "huyện Hoằng Hoá" in _search(client, "Hoằng Hóa")[0]  # either tone placement
     store.remove(ox.Quad(ox.NamedNode(ID + "place/vn-388-hoang-hoa"), ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#label"), ox.Literal("huyện Hoằng Hoá", language="vi"), ox.NamedNode(ID + "graph/gazetteer")))
     invalidate(store)
+
+
+def test_search_sees_a_write_through_the_server_at_once(tmp_path):
+    """No waiting for the periodic store check: the write bumps the server's write count, and the
+    next search rebuilds the index (the gazetteer's part is kept)."""
+    app = create_app(store=str(tmp_path / "store"), update_token="secret")
+    app.testing = True
+    fill(app.extensions["vnkg"].store)
+    client = app.test_client()
+    assert _search(client, "xieng khoang")[0]  # the index is built
+    assert not _search(client, "Hoằng Hóa")[0]
+    graph, thing = ID + "graph/test-write", ID + "place/vn-388-hoang-hoa"
+    update = f'INSERT DATA {{ GRAPH <{graph}> {{ <{thing}> <http://www.w3.org/2000/01/rdf-schema#label> "huyện Hoằng Hoá"@vi }} }}'
+    r = client.post("/sparql", data={"update": update}, headers={"Authorization": "Bearer secret"})
+    assert r.status_code in (200, 204), r.get_data(as_text=True)
+    assert "huyện Hoằng Hoá" in _search(client, "Hoằng Hóa")[0]
+    r = client.post("/sparql", data={"update": f"DROP GRAPH <{graph}>"}, headers={"Authorization": "Bearer secret"})
+    assert r.status_code in (200, 204)
+    assert not _search(client, "Hoằng Hóa")[0]
 
 
 # ------------------------------------------------------------------ other pages and their twins
