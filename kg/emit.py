@@ -11,7 +11,7 @@ from pyoxigraph import Literal, NamedNode, Quad
 
 from .model import Doc, Span
 from .text import unaccent
-from .vocab import (DCTERMS, ITSRDF, NIF, ORG, PROV, QB, RDF, RDFS, SCHEMA, SKOS, VNKG, XSD, concept, graph_of,
+from .vocab import (DCTERMS, ITSRDF, NIF, ORG, QB, RDF, RDFS, SCHEMA, SKOS, VNKG, XSD, concept, graph_of,
                     thing)
 from .config import ID
 
@@ -54,8 +54,7 @@ class Emitter:
     # --- text -----------------------------------------------------------------------------------
     def span(self, span: Span, kind: NamedNode = NIF.Phrase) -> NamedNode:
         node = NamedNode(f"{self.article.value}#char={span.start},{span.end}")
-        self.add(node, RDF.type, kind)
-        self.add(node, RDF.type, NIF.OffsetBasedString)
+        self.add(node, RDF.type, kind)  # the offset-based URI scheme is declared once, on the context
         self.add(node, NIF.beginIndex, _lit(span.start, dtype=XSD.nonNegativeInteger))
         self.add(node, NIF.endIndex, _lit(span.end, dtype=XSD.nonNegativeInteger))
         self.add(node, NIF.anchorOf, Literal(self.doc.article.text[span.start:span.end]))
@@ -249,7 +248,6 @@ class Emitter:
             if f.period:
                 self.add(node, VNKG.refPeriod, Literal(f.period, language=VI))
             self.add(node, VNKG.sourceSpan, self.span(f.span))
-            self.add(node, PROV.wasDerivedFrom, self.article)
 
 
 def _num(value: float) -> str:
