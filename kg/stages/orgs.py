@@ -86,6 +86,9 @@ def _patterns(res: Resources) -> tuple[re.Pattern, dict[str, Concept], list[tupl
     body = "|".join(alt(f) for f in sorted(heads, key=len, reverse=True))
     # "Trưởng ban Tuyên giáo Tỉnh ủy", "Phó trưởng phòng Kinh tế huyện": the post names its body
     body += "|(?<=[Tt]rưởng )(?:ban|phòng)(?= [" + UPPER + "])"
+    body += "|(?<=[Đđ]ốc )sở(?= [" + UPPER + "])"  # "Phó giám đốc sở Lao động ..."
+    body += "|(?<=[Cc]hánh )Thanh tra(?= )"  # "Phó Chánh Thanh tra tỉnh Hòa Bình"
+    heads.setdefault("sở", res.lexicon.agency_types["so"])
     heads.setdefault("ban", res.lexicon.agency_types["ban"])
     heads.setdefault("phòng", res.lexicon.agency_types["phong"])
     pat = re.compile(rf"(?<![\w])(?:{body})(?![\w])")

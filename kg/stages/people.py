@@ -37,7 +37,7 @@ def post_pattern(res: Resources) -> re.Pattern:
                 f = unify_tones(f)
                 forms |= {f, f[:1].lower() + f[1:], f[:1].upper() + f[1:]}
         body = "|".join(re.escape(f) for f in sorted(forms, key=len, reverse=True))
-        pat = re.compile(rf"(?<![\w])(?:{body})(?![\w])")
+        pat = re.compile(rf"(?i)(?<![\w])(?:{body})(?![\w])")  # "Phó bí thư", "phó giám đốc"
         _POST_CACHE[id(res.lexicon)] = pat
     return pat
 
@@ -63,9 +63,10 @@ class PersonHit:
         return next((o for _, _, o in self.posts if o), "")
 
 
-def _org_at(doc: Doc, pos: int, limit: int = 2):
+def _org_at(doc: Doc, pos: int, limit: int = 2, post_start: int | None = None):
+    """The body right after a post, or one the post's own words begin ("Trưởng ban Tuyên giáo ...")."""
     for span, key in doc.org_mentions:
-        if pos <= span.start <= pos + limit:
+        if pos <= span.start <= pos + limit or (post_start is not None and post_start < span.start < pos):
             return span, key
     return None
 
@@ -116,7 +117,7 @@ def find_people(doc: Doc, res: Resources) -> list[PersonHit]:
             pm = posts.match(norm, sep.end(), sent_end)
             if not pm:
                 break
-            org = _org_at(doc, pm.end() + 1)
+            org = _org_at(doc, pm.end() + 1, post_start=pm.start())
             stop = org[0].end if org else pm.end()
             chain.append((pm.group(0), Span(pm.start(), stop, text[pm.start():stop]), org[1] if org else ""))
             pos = stop
@@ -140,7 +141,7 @@ def find_people(doc: Doc, res: Resources) -> list[PersonHit]:
             hits[s] = hit
         # "Chủ tịch UBND huyện Hoàng Danh Lai": post, organisation, name
         for pm in posts.finditer(norm, sent.start, sent.end):
-            org = _org_at(doc, pm.end() + 1)
+            org = _org_at(doc, pm.end() + 1, post_start=pm.start())
             after = org[0].end if org else pm.end()
             nm = re.compile(rf"[ ]+({PERSON_NAME})").match(norm, after, sent.end)
             if not nm or not _is_name(nm.group(1), res):
