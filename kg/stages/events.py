@@ -97,7 +97,9 @@ def events(doc: Doc, res: Resources) -> None:
         if not organizers:
             # "đồng chí X – Chủ tịch UBND huyện ... trao tặng": the subject's body organises it
             organizers = [k for s, k in sent_orgs if s.end <= m.start()][:1]
-        date = next((d for d in doc.date_mentions if _in(d.span, sent) and d.marked), None)
+        # a date of the meeting, not one it commemorates ("ngày 11/6/1948" in a 2017 report)
+        date = next((d for d in doc.date_mentions if _in(d.span, sent) and d.marked
+                     and not (d.year and doc.ref_year and d.year < doc.ref_year - 1)), None)
         if not organizers and date is None:
             continue
         if current is not None and (date is None or _same_date(date, current, doc)):

@@ -407,7 +407,8 @@ def place_label(doc: Doc, res: Resources, key: str) -> str:
 def add_org(doc: Doc, res: Resources, hit: OrgHit, with_span: bool = True) -> Entity:
     key = org_key(res, hit)
     base = canonical_name(res, hit)
-    label, alts = base, [hit.span.text]
+    # the form as written, unless it is the bare head ("HĐND" alone names no particular council)
+    label, alts = base, [hit.span.text] if match_key(hit.span.text) != match_key(hit.head) else []
     if hit.parent_key:
         parent = doc.entities.get(hit.parent_key)
         if parent is not None:

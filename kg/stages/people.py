@@ -89,8 +89,8 @@ def _is_name(name: str, res: Resources) -> bool:
             return False  # "UBND", "THPT" inside
         if any(w in res.lexicon.expansions or not re.search("[AEIOUYĂÂÊÔƠƯÀ-Ỹ]", w[1:] or w) for w in words):
             return False  # "UBND TP": abbreviations, not a name in capitals
-    if res.gazetteer.lookup(name):  # a place, not a person
-        return False
+    if res.gazetteer.lookup(name) or res.gazetteer.lookup(" ".join(words[:2]), level="province"):
+        return False  # a place ("Hà Nội Ngô Thị ..." is a place then a name), not a person
     return True
 
 
