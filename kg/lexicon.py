@@ -51,6 +51,7 @@ class Lexicon:
     program_types: dict[str, Concept]
     abbreviations: dict[str, Concept]
     publishers: list[Publisher]
+    sectors: dict[str, Concept] = field(default_factory=dict)
 
     def __post_init__(self):
         # abbreviation (exact, case-sensitive) -> full form
@@ -163,4 +164,5 @@ def load_lexicon(ontology_dir: Path = ONTOLOGY_DIR, seeds_dir: Path = SEEDS_DIR)
         program_types=_load_scheme(store, "program-type"),
         abbreviations=_load_scheme(store, "abbreviation"),
         publishers=publishers,
+        sectors=_load_scheme(store, "sector"),
     )

@@ -92,8 +92,9 @@ def _patterns(res: Resources) -> tuple[re.Pattern, dict[str, Concept], list[tupl
     heads.setdefault("ban", res.lexicon.agency_types["ban"])
     heads.setdefault("phòng", res.lexicon.agency_types["phong"])
     pat = re.compile(rf"(?<![\w])(?:{body})(?![\w])")
-    sectors = sorted({(match_key(c.label), c.label) for c in res.lexicon.abbreviations.values()
-                      if len(c.label.split()) >= 2}, key=lambda x: -len(x[0]))
+    sectors = sorted({(match_key(f), f) for c in list(res.lexicon.abbreviations.values()) + list(res.lexicon.sectors.values())
+                      for f in ([c.label] if c in res.lexicon.abbreviations.values() else c.forms)
+                      if len(f.split()) >= 2}, key=lambda x: -len(x[0]))
     _CACHE[id(res.lexicon)] = (pat, heads, sectors)
     return pat, heads, sectors
 
@@ -195,6 +196,8 @@ class OrgReader:
             if sector_end is not None:
                 name_start = pos + 1
                 name_end = stop = sector_end
+                if concept.slug in ("so", "bo", "phong") and self.country_at(stop, end):
+                    stop, place_key = self.country_at(stop, end)  # "Bộ Tư pháp Mỹ"
             elif following and (nxt[:1].isupper() or nxt[:1].isdigit() or nxt in self.abbrevs
                                 or self.ends_in_place(following.start(1), end)):
                 name_start = following.start(1)
@@ -259,6 +262,13 @@ class OrgReader:
         if not place_key and concept.slug == "phong":
             place_key = _home_key(self.doc, self.res, "district")
         return OrgHit(self.span(m.start(), stop), concept, self.text[m.start():m.end()], name, place_key, parent_key, typed)
+
+    def country_at(self, p: int, end: int):
+        for span, key in self.doc.place_mentions:
+            if 0 < span.start - p <= 1:
+                unit = self.res.gazetteer.get(key)
+                return (span.end, key) if unit is not None and unit.level == "country" else None
+        return None
 
     def ends_in_place(self, p: int, end: int) -> bool:
         """Lower-case words up to a named place: "Trung tâm dạy nghề huyện Minh Hóa"."""
