@@ -6,6 +6,8 @@ connection each and read every answer whole. The servers run one at a time on th
 
 - vnkg     `vnkg serve` with its defaults: every limit and check on (time limit in killable worker
            processes, row cap, SERVICE/LOAD guard, metrics, CORS), `--query-workers` as given
+- vnkg-granian  the same app (server.wsgi) under granian, a Rust HTTP server for WSGI apps, when it
+           is installed in the project's virtualenv (not a dependency: `--servers` names it)
 - oxigraph `oxigraph serve-read-only --union-default-graph` over the same quads (PyPI `oxigraph`,
            the Rust server), loaded from `vnkg export --format nquads`
 - rdflib   `rdflib-endpoint serve` of the same N-Quads (rdflib's in-memory Dataset, union default
@@ -287,8 +289,11 @@ def answer_size(body: bytes, media: str) -> str:
 
 def table(all_results: dict, concurrency: list[int]) -> str:
     names = list(all_results)
-    lines = ["| query | clients | " + " | ".join(f"{n} rps | {n} p50 / p99 ms" for n in names) + " | vnkg ÷ oxigraph | vnkg ÷ rdflib |",
-             "|---|---|" + "---|---|" * len(names) + "---|---|"]
+    ours = [n for n in names if n.startswith("vnkg")]
+    others = [n for n in ("oxigraph", "rdflib") if n in all_results]
+    ratio_heads = [f"{a} ÷ {b}" for a in ours for b in others]
+    lines = ["| query | clients | " + " | ".join(f"{n} rps | {n} p50 / p99 ms" for n in names) + " | " + " | ".join(ratio_heads) + " |",
+             "|---|---|" + "---|---|" * len(names) + "---|" * len(ratio_heads)]
     sizes = []
     for query in MIX:
         answers = {n: all_results[n].get(f"{query}|size") for n in names}
@@ -303,9 +308,12 @@ def table(all_results: dict, concurrency: list[int]) -> str:
                     cells += ["0", "–"]
                 else:
                     cells += [f"{r['rps']:.1f}", f"{r['p50_ms']:.1f} / {r['p99_ms']:.1f}"]
-            ratio = lambda other: (f"{all_results['vnkg'][key]['rps'] / all_results[other][key]['rps']:.2f}×"  # noqa: E731
-                                   if other in all_results and all_results[other].get(key, {}).get("rps") else "–")
-            lines.append(f"| {query} | {clients} | " + " | ".join(cells) + f" | {ratio('oxigraph')} | {ratio('rdflib')} |")
+            ratios = []
+            for a in ours:
+                for b in others:
+                    ra, rb = all_results[a].get(key, {}).get("rps"), all_results[b].get(key, {}).get("rps")
+                    ratios.append(f"{ra / rb:.2f}×" if ra and rb else "–")
+            lines.append(f"| {query} | {clients} | " + " | ".join(cells) + " | " + " | ".join(ratios) + " |")
     return "\n".join(lines) + "\n\nSize of the first answer of each query:\n" + "\n".join(sizes)
 
 
@@ -349,6 +357,12 @@ def main(argv=None) -> int:
                 cmd = [str(ROOT / ".venv" / "bin" / "vnkg"), "serve", "--store", str(store), "--host", "127.0.0.1", "--port", str(port),
                        "--query-workers", str(args.query_workers), "--threads", str(args.threads), "--update-token", "bench"]
                 server = Server("vnkg", cmd, port, "/sparql")
+            elif name == "vnkg-granian":
+                # The same app under granian (a Rust HTTP server for WSGI), if it is installed.
+                cmd = [str(ROOT / ".venv" / "bin" / "granian"), "--interface", "wsgi", "--host", "127.0.0.1", "--port", str(port),
+                       "--workers", "1", "--blocking-threads", str(args.threads), "--working-dir", str(ROOT), "server.wsgi:app"]
+                env = {**os.environ, "VNKG_STORE": str(store), "VNKG_QUERY_WORKERS": str(args.query_workers), "VNKG_UPDATE_TOKEN": "bench"}
+                server = Server("vnkg-granian", cmd, port, "/sparql", env=env)
             elif name == "oxigraph":
                 location = work / "oxigraph"
                 subprocess.run([str(tools / "oxigraph"), "load", "--location", str(location), "--file", str(dump)], check=True,
@@ -362,7 +376,7 @@ def main(argv=None) -> int:
                 raise SystemExit(f"unknown server {name}")
             try:
                 if iris is None:
-                    iris = sample(port) if name == "vnkg" else sample_via_vnkg(store)
+                    iris = sample(port) if name.startswith("vnkg") else sample_via_vnkg(store)
                     print(f"data: {count_quads(port) if name != 'rdflib' else '?'} quads; "
                           f"{len(iris['article'])} articles, {len(iris['agency'])} agencies, {len(iris['place'])} places sampled", flush=True)
                 seconds = args.rdflib_seconds if name == "rdflib" else args.seconds
