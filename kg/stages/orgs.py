@@ -48,6 +48,7 @@ LEGAL_WORDS = {"cổ", "phần", "trách", "nhiệm", "hữu", "hạn", "tnhh", 
 _NAME_WORD = re.compile(r"[ ]+([^\s,.;:!?()\[\]\"“”‘’«»…]+)")
 _JOINER = re.compile(r"[ ]*(?:[-–&]|,)[ ]*(?=[" + UPPER + r"0-9])")
 _PLACE_AT = re.compile(PLACE_NAME)
+_POST_BEFORE = re.compile(r"(?i)(?:chủ tịch|phó chủ tịch|trưởng|phó trưởng|giám đốc|phó giám đốc|chánh văn phòng)\s+$")
 _WORD_AT = re.compile(r"([^\s,.;:!?()\[\]\"“”‘’«»…]+)")
 _LIST_SEP = re.compile(r"[ ]*(?:,|và|&)[ ]*")
 # a level word before a name that is no place ("UBND huyện Đinh Hữu Niên": the chairman's name)
@@ -255,6 +256,10 @@ class OrgReader:
             return None
         if not place_key and not parent_key and shape in ("territorial", "committee", "sectoral"):
             place_key = self.shared_place(stop, end)
+        if shape == "territorial" and not place_key and _POST_BEFORE.search(self.norm[max(0, m.start() - 24):m.start()]):
+            # "Chủ tịch HĐND Trần Văn Hiện" in a Cà Mau story: the council of the story's territory
+            place_key = self.doc.home if self.res.gazetteer.get(self.doc.home) and \
+                self.res.gazetteer.get(self.doc.home).level in ("province", "district") else ""
         if shape == "territorial" and not place_key:
             return None
         if not place_key and concept.slug == "so":
