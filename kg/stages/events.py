@@ -22,6 +22,7 @@ _ANAPHORA = re.compile(r"(?i)(?:tại|trong|sau|qua|kết thúc|bế mạc|phát
 _ATTEND = re.compile(r"(?i)^\s*(?:tham dự|dự|đến dự|cùng dự|về dự|tới dự)(?:\s+(?:hội nghị|buổi|lễ|chương trình|có|còn có))*\b|có sự tham dự của|với sự tham gia của|có sự tham gia của")
 _WITH = re.compile(r"(?i)\b(?:với|cùng|và)\s*$")
 _AT = re.compile(r"(?i)\b(?:tại|ở)\s+$")
+VISITS = {"lam-viec", "tiep", "tham", "doi-thoai"}
 _AT_ANY = re.compile(r"(?i)(?<!\w)(?:tại|ở|về)(?!\w)")
 
 
@@ -58,8 +59,13 @@ def _in(span: Span, sent: Span) -> bool:
     return sent.start <= span.start and span.end <= sent.end
 
 
-def meeting_key(date: str, etype: str, organizers: list[str], doc: Doc) -> str:
-    basis = "|".join(sorted(organizers)) if organizers and date and not date.startswith("--") else doc.key + "|" + "|".join(sorted(organizers))
+def meeting_key(date: str, etype: str, organizers: list[str], doc: Doc, partners: list[str] = ()) -> str:
+    """Date, type and organisers: the same meeting reported by two articles is one node. Without a
+    full date the article and the partners met tell meetings apart."""
+    if organizers and date and not date.startswith("--"):
+        basis = "|".join(sorted(organizers))
+    else:
+        basis = "|".join([doc.key, *sorted(organizers), "with", *sorted(partners)])
     return f"{date.lstrip('-') or 'undated'}.{etype}.{hashlib.sha1(basis.encode()).hexdigest()[:10]}"
 
 
@@ -102,12 +108,17 @@ def events(doc: Doc, res: Resources) -> None:
                      and not (d.year and doc.ref_year and d.year < doc.ref_year - 1)), None)
         if not organizers and date is None:
             continue
-        if current is not None and (date is None or _same_date(date, current, doc)):
-            continue  # a report names its meeting again and again; a new one comes with its own date
         attendees = []
         for s, k in sent_orgs + sent_people:
             if s.start >= m.end() and _WITH.search(text[max(m.end(), s.start - 12):s.start]):
                 attendees.append(k)
+        etype = _event_type(res, m.group(0))
+        if current is not None and (date is None or _same_date(date, current, doc)):
+            # A report names its meeting again and again; a new one comes with its own date, or is
+            # a delegation's next working session with someone new ("... làm việc với báo L'Humanité").
+            known = set(current.attendees) | set(current.organizers)
+            if etype not in VISITS or not attendees or set(attendees) <= known:
+                continue
         for s, k in sent_people:
             if s.end <= m.start() and k not in attendees:
                 attendees.append(k)
@@ -130,9 +141,8 @@ def events(doc: Doc, res: Resources) -> None:
             unit = res.gazetteer.get(location)
             if unit is not None:
                 doc.linker.place_entity(unit, None)
-        etype = _event_type(res, m.group(0))
         iso = date.iso(doc.ref_year) if date else ""
-        key = meeting_key(iso, etype, organizers, doc)
+        key = meeting_key(iso, etype, organizers, doc, attendees)
         label_type = res.lexicon.event_types[etype].label if etype in res.lexicon.event_types else m.group(0)
         who = ", ".join(doc.entities[k].label for k in organizers[:2] if k in doc.entities)
         label = f"{label_type[:1].upper()}{label_type[1:]}" + (f" – {who}" if who else "") + (f" ({iso.lstrip('-')})" if iso else "")
