@@ -7,9 +7,8 @@ and on timeout kills that worker (SIGKILL: a read-only store has nothing to lose
 in its place and raises `QueryTimeout`. Workers see fresh data: every request carries the pool's
 *generation*, which the writer bumps (`QueryPool.changed()`) after each update, and a worker reopens
 its read-only store when the generation moved or its view is older than `REOPEN_AFTER` seconds (a
-fallback for writes the pool was not told of). Reopening costs about 10 ms and empties the view's
-block cache, so it is not done more often than that: with a view a few seconds old, queries that
-scan much of a million-triple store ran several times slower.
+fallback for writes the pool was not told of). Reopening costs about 10 ms and starts the view with
+a cold block cache, so it is not done when nothing was written.
 
 Concurrency is bounded: at most `workers + queue` requests are admitted; the rest get `Busy`
 (HTTP 503 with Retry-After). Admitted requests wait for an idle worker.
