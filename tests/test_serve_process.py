@@ -131,6 +131,7 @@ def test_serve_refuses_unsafe_or_unavailable_addresses(tmp_path):
 # --- rdflib's SPARQLStore and SPARQLUpdateStore through the endpoint ---------------------------------
 
 
+@pytest.mark.filterwarnings("ignore:Dataset.default_context is deprecated:DeprecationWarning")  # rdflib's own call
 def test_rdflib_sparqlstore_reads(served):
     from rdflib import Dataset, Graph, Literal, URIRef
     from rdflib.plugins.stores.sparqlstore import SPARQLStore
