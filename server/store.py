@@ -74,7 +74,7 @@ def _target(direct: bool) -> graphstore.Graph | None:
     if direct:
         if "graph" in args or "default" in args:
             raise BadRequest("a graph named by its URL (/store/...) takes no `graph` or `default` parameter")
-        return ox.NamedNode(request.base_url)
+        return _graph_iri(request.base_url, "the URL")
     if "graph" in args and "default" in args:
         raise BadRequest("give either `graph=IRI` or `default`, not both")
     if "default" in args:
@@ -84,11 +84,17 @@ def _target(direct: bool) -> graphstore.Graph | None:
     values = args.getlist("graph")
     if len(values) != 1 or not values[0].strip():
         raise BadRequest(f"give exactly one non-empty `graph` parameter (got {len(values)})")
-    iri = urljoin(request.base_url, values[0].strip())
+    return _graph_iri(urljoin(request.base_url, values[0].strip()), "`graph`", values[0])
+
+
+def _graph_iri(iri: str, what: str, given: str | None = None) -> ox.NamedNode:
+    given = iri if given is None else given
+    if any(ord(c) < 0x20 or c in '<>"{}|^`\\' for c in iri + given):
+        raise BadRequest(f"{what} is not a valid IRI: {given!r} (it has a character IRIs may not hold)")
     try:
         return ox.NamedNode(iri)
     except ValueError as exc:
-        raise BadRequest(f"`graph` is not a valid IRI: {values[0]!r} ({exc})") from None
+        raise BadRequest(f"{what} is not a valid IRI: {given!r} ({exc})") from None
 
 
 # --- reading --------------------------------------------------------------------------------------
@@ -192,6 +198,8 @@ def _body_quads(base: str) -> list[ox.Quad]:
                 quads += graphstore.parse(part.read(), media + _charset(part.mimetype_params), base, name=label)
             for name in request.form:
                 raise BadRequest(f"the form field {name!r} has no file name or Content-Type; send each part as a file")
+            if not request.files:
+                raise BadRequest("the multipart/form-data body has no parts (is its boundary right?)")
             return quads
         return graphstore.parse(request.get_data(cache=False), request.headers.get("Content-Type"), base)
     except graphstore.UnsupportedFormat as exc:

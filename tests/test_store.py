@@ -178,3 +178,16 @@ def test_formats_and_the_whole_dataset(client):
     quads = list(ox.parse(client.get("/store", headers={"Accept": "application/n-quads"}).data, ox.RdfFormat.N_QUADS))
     assert len(quads) == 2
     assert client.put("/store", data=PERSON, content_type=TTL, headers=AUTH).status_code == 400
+
+
+def test_odd_graph_names_and_bodies_are_400s(client):
+    assert client.put("/store?graph=%00", data=PERSON, content_type=TTL, headers=AUTH).status_code == 400
+    assert client.get("/store/%00%ff").status_code == 400
+    assert client.put("/store?graph=http://a%20b", data=PERSON, content_type=TTL, headers=AUTH).status_code == 400
+    r = client.post("/store?default", data=b"x", content_type="multipart/form-data; boundary=", headers=AUTH)
+    assert r.status_code == 400
+    r = client.post("/store?default", data=b"\xff\xfe", content_type=TTL, headers=AUTH)
+    assert r.status_code == 400
+    # A relative graph IRI is resolved against the request URL (RFC 3986: beside /store).
+    assert client.put("/store?graph=store/people/2", data=PERSON, content_type=TTL, headers=AUTH).status_code == 201
+    assert client.get("/store/people/2").status_code == 200
