@@ -178,8 +178,8 @@ def _serve_flags(p: argparse.ArgumentParser) -> None:
             continue
         flag = "--" + f.name.replace("_", "-")
         help_ = f"{f.metadata.get('help', '')} (default: {f.default!r})"
-        if isinstance(f.default, bool):
-            p.add_argument(flag, dest=f.name, action="store_true", default=None, help=help_)
+        if isinstance(f.default, bool):  # --cors / --no-cors
+            p.add_argument(flag, dest=f.name, action=argparse.BooleanOptionalAction, default=None, help=help_)
         elif isinstance(f.default, tuple):
             p.add_argument(flag, dest=f.name, type=lambda s: tuple(x.strip() for x in s.split(",") if x.strip()),
                            default=None, help=help_)
