@@ -318,7 +318,11 @@ def places(doc: Doc, res: Resources) -> None:
         elif r.candidates and r.unit is None and not written and not _local_unit_likely(linker, h, r.candidates):
             out = (None, None)
         elif h.written_type and level in ("district", "commune"):
-            out = (None, (level, written, _local_key(linker, h, level, written)))
+            key = _local_key(linker, h, level, written)
+            parent = key.rsplit(".", 1)[0] if key else ""
+            known = [u for u in gaz.lookup(h.name, level=level) if u.parent == parent]
+            # the register's own unit under that parent wins over a new local one
+            out = (known[0], None) if known else (None, (level, written, key))
         else:
             out = (None, None)
         decided[h.span.start] = out

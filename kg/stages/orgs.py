@@ -422,6 +422,11 @@ def place_label(doc: Doc, res: Resources, key: str) -> str:
 def add_org(doc: Doc, res: Resources, hit: OrgHit, with_span: bool = True) -> Entity:
     key = org_key(res, hit)
     base = canonical_name(res, hit)
+    national = res.lexicon.agency_by_key.get(match_key(base))
+    if national is not None and national.shape == "national" and not hit.place_key:
+        # "Ban Tuyên giáo Trung ương" read as Ban + name is the national body of that name
+        hit = OrgHit(hit.span, national, national.label, "", "", "")
+        key, base = org_key(res, hit), national.label
     # the form as written, unless it is the bare head ("HĐND" alone names no particular council)
     label, alts = base, [hit.span.text] if match_key(hit.span.text) != match_key(hit.head) else []
     if hit.parent_key:
