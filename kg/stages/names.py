@@ -363,7 +363,9 @@ def _next_to(doc: Doc, hit: PlaceHit, hits: list[PlaceHit], starts: list[int]) -
             continue
         if nxt.span.start - end > 10 or not _NEXT_TO.match(text[end:nxt.span.start]):
             return None
-        if _RANK.get(nxt.level or "", 9) < _RANK.get(hit.level or "", 9) or (nxt.level is None and hit.level == "commune"):
+        # a "thành phố" (level unknown: a province-level or a district-level city) sits below a province
+        hit_rank = _RANK.get(hit.level, 1.5) if hit.level else 1.5
+        if _RANK.get(nxt.level or "", 9) < hit_rank or (nxt.level is None and hit.level == "commune"):
             return nxt
         end = nxt.span.end  # a peer in a list: look past it
     return None
