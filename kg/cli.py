@@ -6,7 +6,6 @@ Exit status: 0 on success, 1 when some input failed (the rest was stored), 2 for
 from __future__ import annotations
 
 import argparse
-import io
 import sys
 from dataclasses import fields
 from pathlib import Path
@@ -81,8 +80,6 @@ def cmd_export(args) -> int:
 
 def cmd_query(args) -> int:
     import pyoxigraph as ox
-
-    from .vocab import SPARQL_PREFIXES
 
     text = args.query
     if text.startswith("@"):

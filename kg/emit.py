@@ -11,7 +11,7 @@ from pyoxigraph import Literal, NamedNode, Quad
 
 from .model import Doc, Span
 from .text import unaccent
-from .vocab import (DCTERMS, ITSRDF, NIF, ORG, QB, RDF, RDFS, SCHEMA, SKOS, VNKG, XSD, concept, graph_of,
+from .vocab import (ITSRDF, NIF, ORG, QB, RDF, RDFS, SCHEMA, SKOS, VNKG, XSD, concept, graph_of,
                     thing)
 from .config import ID
 

@@ -7,6 +7,7 @@ its own; no stage writes RDF. `run` checks that every stage's requirements are m
 
 from __future__ import annotations
 
+import importlib
 from dataclasses import dataclass
 from typing import Callable
 
@@ -48,17 +49,13 @@ def stage(requires: tuple[str, ...] = (), assigns: tuple[str, ...] = ()):
     return register
 
 
-def _load_stages() -> list[Stage]:
-    # Importing the modules registers their stages in pipeline order.
-    from .stages import segment  # noqa: F401  (the order of these imports is the pipeline order)
-    from .stages import dates  # noqa: F401
-    from .stages import names  # noqa: F401
-    from .stages import orgs  # noqa: F401
-    from .stages import people  # noqa: F401
-    from .stages import events  # noqa: F401
-    from .stages import programs  # noqa: F401
-    from .stages import figures  # noqa: F401
+# Importing a stage module registers its stages; this order is the pipeline's order.
+STAGE_MODULES = ("segment", "dates", "names", "orgs", "people", "events", "programs", "figures")
 
+
+def _load_stages() -> list[Stage]:
+    for name in STAGE_MODULES:
+        importlib.import_module(f"{__package__}.stages.{name}")
     return STAGES
 
 

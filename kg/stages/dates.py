@@ -9,7 +9,6 @@ year ("--07-02") and is never guessed.
 from __future__ import annotations
 
 import re
-from collections import Counter
 from dataclasses import dataclass
 
 from ..model import Doc, Span

@@ -23,7 +23,7 @@ from ..model import Doc, Entity, Span
 from ..pipeline import Resources, stage
 from ..text import match_key, slugify
 from .spans import SpanIndex
-from .patterns import BARE_LEVEL_RE, CAP, CAPSEQ, PLACE_RE, PLACE_TYPES, SURNAME_NAME_RE
+from .patterns import CAPSEQ, PLACE_RE, PLACE_TYPES, SURNAME_NAME_RE
 
 LEVEL_OF_CLS = {"Country": "country", "Province": "province", "District": "district", "Commune": "commune"}
 CLS_OF_LEVEL = {v: k for k, v in LEVEL_OF_CLS.items()}
@@ -56,7 +56,6 @@ STOP_COMPOUNDS = {"hàng không", "phi chính phủ", "liên hợp quốc"}
 GENERIC_TAILS = ("các cấp", "cơ sở", "các xã", "các huyện", "các tỉnh", "địa phương", "các ngành", "các đơn vị")
 MAX_NAME_WORDS = 9
 _WORD = re.compile(r"[^\s,.;:!?()\[\]\"“”‘’«»]+")
-_PUNCT_STOP = re.compile(r"\s*[,.;:!?()\[\]\"“”«»…]|\s+[-–—]\s")
 
 
 @dataclass

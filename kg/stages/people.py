@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from ..model import Doc, Entity, Membership, Span
 from ..pipeline import Resources, stage
 from ..text import match_key, slugify, unify_tones
-from .patterns import CAP, HONORIFIC_RE, PERSON_NAME, SURNAME_NAME_RE
+from .patterns import HONORIFIC_RE, PERSON_NAME, SURNAME_NAME_RE
 from .spans import SpanIndex
 
 _POST_CACHE: dict[int, re.Pattern] = {}

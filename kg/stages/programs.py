@@ -9,7 +9,7 @@ import re
 from ..model import Doc, Program, Span
 from ..pipeline import Resources, stage
 from ..text import match_key, slugify
-from .patterns import CAPSEQ, UPPER
+from .patterns import UPPER
 
 _CACHE: dict[int, re.Pattern] = {}
 
