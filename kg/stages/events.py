@@ -137,6 +137,14 @@ def events(doc: Doc, res: Resources) -> None:
         if not location and organizers:
             ent = doc.entities.get(organizers[0])
             location = ent.jurisdiction if ent and ent.jurisdiction else ""
+        if not location:
+            # the place the reporting sentence names ("... đến kiểm tra công tác chuẩn bị ở Thái Bình"),
+            # not one inside a body's name, and not a country when the story is at home
+            inside = [s for s, _ in sent_orgs]
+            for s, k in doc.place_mentions:
+                if _in(s, sent) and s.start > m.start() and not any(o.start <= s.start < o.end for o in inside):
+                    location = k
+                    break
         if location and location not in doc.entities:
             unit = res.gazetteer.get(location)
             if unit is not None:
