@@ -224,7 +224,7 @@ class OrgReader:
                     if self._stops(wm.start(1), end, word) and not (shape == "named" and lower and self._capital_soon(wm.end(1), end)):
                         break
                     if shape == "named" and lower and not self.norm[name_start:name_end].split()[-1][:1].isupper() \
-                            and not self._capital_soon(wm.end(1), end) and any(
+                            and not self._capital_soon(wm.end(1), end) and not self.ends_in_place(wm.start(1), end) and any(
                                 w[:1].isupper() and w.lower() not in LEGAL_WORDS for w in self.norm[name_start:name_end].split()):
                         break  # "Công ty TNHH xây dựng Mai Phương Minh trúng thầu": the clause goes on
                     if low == "và" or low == "&":
