@@ -479,8 +479,13 @@ def orgs(doc: Doc, res: Resources) -> None:
                 continue
             pos = max(hit.span.end, m.end())
             for parent in doc.pending_parents:
-                add_org(doc, res, parent, with_span=True)
-                doc.org_mentions.append((parent.span, org_key(res, parent)))
+                # a party committee is a body of its own ("Ban Tuyên giáo Tỉnh ủy Cà Mau" names Tỉnh ủy
+                # Cà Mau); a department a unit belongs to ("Sở Tài chính" in "Thanh tra Sở Tài chính")
+                # is described, and mentioned only where the text names it on its own
+                committee = parent.concept.shape == "committee"
+                add_org(doc, res, parent, with_span=committee)
+                if committee:
+                    doc.org_mentions.append((parent.span, org_key(res, parent)))
             doc.pending_parents = []
             ent = add_org(doc, res, hit)
             doc.org_mentions.append((hit.span, ent.key))
