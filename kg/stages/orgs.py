@@ -200,7 +200,8 @@ class OrgReader:
                 if concept.slug in ("so", "bo", "phong") and self.country_at(stop, end):
                     stop, place_key = self.country_at(stop, end)  # "Bộ Tư pháp Mỹ"
             elif following and (nxt[:1].isupper() or nxt[:1].isdigit() or nxt in self.abbrevs
-                                or self.ends_in_place(following.start(1), end)):
+                                or self.ends_in_place(following.start(1), end)
+                                or (shape == "named" and self._capital_soon(following.end(1), end))):
                 name_start = following.start(1)
                 name_end = stop = following.end(1)
                 words = 1
