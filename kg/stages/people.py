@@ -146,6 +146,9 @@ def find_people(doc: Doc, res: Resources) -> list[PersonHit]:
             nm = re.compile(rf"[ ]+({PERSON_NAME})").match(norm, after, sent.end)
             if not nm or not _is_name(nm.group(1), res):
                 continue
+            last = nm.start(1) + nm.group(1).rfind(" ") + 1
+            if posts.match(norm, last, sent.end) or posts.match(norm, nm.start(1), sent.end):
+                continue  # "Ủy viên Đoàn Chủ tịch": a post, not a name
             s = nm.start(1)
             name = text[s:nm.end(1)]
             hit = hits.get(s)
@@ -166,7 +169,8 @@ def find_people(doc: Doc, res: Resources) -> list[PersonHit]:
                 continue
             if not _is_name(name, res) or _inside(named, s, e) or _NOT_PERSON_BEFORE.search(norm[max(sent.start, s - 20):s]):
                 continue
-            hits[s] = PersonHit(Span(s, e, name), name, not _LIFESPAN.match(norm, e), chain)
+            # named with neither an honorific nor a post: spoken about (a poet, a king), not present
+            hits[s] = PersonHit(Span(s, e, name), name, bool(chain) and not _LIFESPAN.match(norm, e), chain)
     return [hits[k] for k in sorted(hits)]
 
 
