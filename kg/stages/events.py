@@ -118,6 +118,14 @@ def events(doc: Doc, res: Resources) -> None:
             # a delegation's next working session with someone new ("... làm việc với báo L'Humanité").
             known = set(current.attendees) | set(current.organizers)
             if etype not in VISITS or not attendees or set(attendees) <= known:
+                if organizers and not current.organizers:
+                    # "Chiều 10/2, Thành ủy, HĐND, UBND TP Đà Nẵng đã tổ chức gặp mặt": who held it,
+                    # told after the lead named the occasion
+                    current.organizers = list(dict.fromkeys(organizers))
+                    current.attendees = [a for a in current.attendees if a not in current.organizers]
+                    if not current.location:
+                        current.location = next((doc.entities[k].jurisdiction for k in organizers
+                                                 if k in doc.entities and doc.entities[k].jurisdiction), "")
                 continue
         for s, k in sent_people:
             if s.end <= m.start() and k not in attendees:
