@@ -22,6 +22,7 @@ _ANAPHORA = re.compile(r"(?i)(?:tại|trong|sau|qua|kết thúc|bế mạc|phát
 _ATTEND = re.compile(r"(?i)^\s*(?:tham dự|dự|đến dự|cùng dự|về dự|tới dự)(?:\s+(?:hội nghị|buổi|lễ|chương trình|có|còn có))*\b|có sự tham dự của|với sự tham gia của|có sự tham gia của")
 _WITH = re.compile(r"(?i)\b(?:với|cùng|và)\s*$")
 _AT = re.compile(r"(?i)\b(?:tại|ở)\s+$")
+_OF = re.compile(r"(?i)\bcủa\s*$")
 VISITS = {"lam-viec", "tiep", "tham", "doi-thoai"}
 _AT_ANY = re.compile(r"(?i)(?<!\w)(?:tại|ở|về)(?!\w)")
 
@@ -98,8 +99,10 @@ def events(doc: Doc, res: Resources) -> None:
             continue
         organizers = [k for s, k in sent_orgs if s.end <= m.start() and not _part_of_post(doc, s)]
         if not organizers:
-            # "kỳ họp HĐND TP.HCM", "Hội nghị Ban Chấp hành ...": the body named right after the event word
-            organizers = [k for s, k in sent_orgs if 0 <= s.start - m.end() <= 2][:1]
+            # "kỳ họp HĐND TP.HCM", "Hội nghị Ban Chấp hành ...", "ĐHĐCĐ thường niên 2017 của CTCP
+            # Licogi 13": the body named right after the event word, or after its "của"
+            organizers = [k for s, k in sent_orgs if 0 <= s.start - m.end() <= 2
+                          or (0 < s.start - m.end() <= 40 and _OF.search(text[m.end():s.start]))][:1]
         if not organizers:
             # "đồng chí X – Chủ tịch UBND huyện ... trao tặng": the subject's body organises it
             organizers = [k for s, k in sent_orgs if s.end <= m.start()][:1]

@@ -451,7 +451,8 @@ def add_org(doc: Doc, res: Resources, hit: OrgHit, with_span: bool = True) -> En
             if hit.concept.shape != "committee":
                 alts.append(" ".join(x for x in (hit.head, hit.name, place) if x))
     for form in hit.concept.forms:  # the abbreviated head ("UBND huyện Quỳnh Lưu")
-        if form != hit.concept.label and form.isupper() and label.startswith(hit.concept.label):
+        if form != hit.concept.label and form.isupper() and label.startswith(hit.concept.label) \
+                and match_key(res.lexicon.expansions.get(form, "")) == match_key(hit.concept.label):
             alts.append(form + label[len(hit.concept.label):])
     public = res.lexicon.is_public(hit.concept.slug)
     ent = Entity(kind="org", label=label, key=key, cls="Agency" if public else "Organization",
