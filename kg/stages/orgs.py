@@ -383,15 +383,25 @@ def _prefix(written: str, words: list[str]) -> str:
     return written[:pos]
 
 
+def _sector_label(res: Resources, name: str) -> str:
+    """A sector written another way ("Thông tin - Truyền thông") under its standard name."""
+    key = match_key(name)
+    for c in res.lexicon.sectors.values():
+        if any(match_key(f) == key for f in c.forms):
+            return c.label
+    return name
+
+
 def canonical_name(res: Resources, hit: OrgHit) -> str:
-    """Full form: the head's full form, the expanded name."""
+    """Full form: the head's full form, the expanded name (a known sector under its standard name)."""
     head = hit.concept.label if hit.concept.shape not in ("committee", "named") else _committee_word(hit.head)
     if hit.concept.shape == "named":
         head = hit.head[:1].upper() + hit.head[1:]
         head = res.lexicon.expand(head)
     parts = [head]
     if hit.name:
-        parts.append(res.lexicon.expand(hit.name))
+        name = res.lexicon.expand(hit.name)
+        parts.append(_sector_label(res, name) if hit.concept.slug in ("so", "bo", "phong") else name)
     return " ".join(parts)
 
 
@@ -401,7 +411,10 @@ def _committee_word(head: str) -> str:
 
 
 def org_key(res: Resources, hit: OrgHit) -> str:
-    sector = slugify(res.lexicon.expand(hit.name)) if hit.name else ""
+    name = res.lexicon.expand(hit.name) if hit.name else ""
+    if name and hit.concept.slug in ("so", "bo", "phong"):
+        name = _sector_label(res, name)  # "Bộ Thông tin - Truyền thông" is "Bộ Thông tin và Truyền thông"
+    sector = slugify(name) if name else ""
     kind = hit.concept.slug
     if hit.concept.shape == "committee":
         kind = slugify(_committee_word(hit.head))
@@ -464,7 +477,10 @@ def add_org(doc: Doc, res: Resources, hit: OrgHit, with_span: bool = True) -> En
 
 @stage(requires=("places", "home", "norm"), assigns=("orgs",))
 def orgs(doc: Doc, res: Resources) -> None:
+    from .people import post_pattern
+
     reader = OrgReader(doc, res)
+    posts = post_pattern(res)
     places = SpanIndex((s.start, s.end) for s, _ in doc.place_mentions)
     doc.pending_parents = []
     named: list[Span] = []
@@ -475,7 +491,7 @@ def orgs(doc: Doc, res: Resources) -> None:
             if not m:
                 break
             inside_place = places.covers(m.start(), m.start() + 1, strict_start=True)
-            hit = None if inside_place else reader.read(m, sent.end)  # "xã Ban Mế" is no "Ban"
+            hit = None if inside_place or _inside_post(reader, m, posts) else reader.read(m, sent.end)  # "xã Ban Mế" is no "Ban"
             if hit is None:
                 pos = m.end()
                 continue
@@ -494,6 +510,17 @@ def orgs(doc: Doc, res: Resources) -> None:
             if hit.concept.shape in ("named", "national"):
                 named.append(hit.span)
     _drop_places_inside(doc, named)
+
+
+POST_HEADS = {"ban", "phòng", "sở", "Thanh tra"}  # heads the head pattern finds inside a post on purpose
+
+
+def _inside_post(reader: OrgReader, m: re.Match, posts: re.Pattern) -> bool:
+    """"Phó Thủ tướng Thường trực Trương Hòa Bình": "Thường trực" is part of the post, not a body."""
+    if m.group(0) in POST_HEADS:
+        return False
+    start = max(0, m.start() - 30)
+    return any(p.start() < m.start() < p.end() for p in posts.finditer(reader.norm, start, m.end() + 12))
 
 
 def _drop_places_inside(doc: Doc, spans: list[Span]) -> None:
