@@ -234,6 +234,8 @@ class OrgReader:
                             break  # "Sở Y tế và UBND huyện": the next body begins
                     name_end = stop = wm.end(1)
                     words += 1
+                if self.norm[name_start:name_end].split()[-1].lower() == "của" and self.place_at(name_end, end):
+                    name_end = name_start + self.norm[name_start:name_end].rstrip().rfind(" ")  # "... của tỉnh"
                 if self.norm[name_start:name_end].split()[-1].lower() in {"và", "&", "của"}:
                     return None
                 if all(w.lower() in LEGAL_WORDS for w in self.norm[name_start:name_end].split()):
@@ -286,8 +288,9 @@ class OrgReader:
         pos = p - 1
         for _ in range(MAX_NAME_WORDS + 1):
             found = self.place_at(pos, end, bare=False)
-            if found and found[1] and PLACE_RE.match(self.norm, pos + 1, end):
-                return True
+            if found and found[1] and (PLACE_RE.match(self.norm, pos + 1, end)
+                                       or self.norm[max(0, pos - 4):pos].lower() == " của"):
+                return True  # "... huyện Minh Hóa", "... của tỉnh"
             j = _JOINER.match(self.norm, pos, end)
             wm = _WORD_AT.match(self.norm, j.end(), end) if j else _NAME_WORD.match(self.norm, pos, end)
             if not wm or self._stops(wm.start(1), end, wm.group(1)):
