@@ -15,7 +15,7 @@ from ..model import Doc, Span
 from ..pipeline import Resources, stage
 
 _DAY_MONTH = re.compile(
-    r"(?<![\w/.-])(?:(?P<part>[Ss]áng|[Cc]hiều|[Tt]ối|[Tt]rưa|[Đđ]êm|[Nn]gày|[Hh]ôm nay|[Hh]ôm qua|vào)[ ,]+(?:ngày[ ]+)?)?"
+    r"(?<![\w/.-])(?:(?P<part>[Ss]áng|[Cc]hiều|[Tt]ối|[Tt]rưa|[Đđ]êm|[Nn]gày|[Hh]ôm nay|[Hh]ôm qua|vào)(?: qua| nay| mai)?[ ,(]+(?:ngày[ ]+)?)?"
     r"(?P<d>[0-3]?\d)[/-](?P<m>[01]?\d)(?:[/-](?P<y>(?:19|20)\d\d))?(?![\w/]|[.,]\d)"
 )
 # "Ngày 6.2" — a dotted day.month only after a word that makes it a date (6.2 is otherwise a number)
