@@ -31,4 +31,8 @@ def create_app(settings: Settings | None = None, **overrides) -> Flask:
     ops.register(app)
     for module in (sparql, store, service, ops, export, resources, browse):
         app.register_blueprint(module.bp)
+    from .fastpath import FastPath
+
+    # Plain SPARQL queries skip Flask's request machinery (server.fastpath); all else goes through.
+    app.wsgi_app = FastPath(app, app.wsgi_app)
     return app

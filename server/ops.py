@@ -202,24 +202,34 @@ def cors(response: Response) -> Response:
     if request.blueprint not in API_BLUEPRINTS:
         return response
     settings = current_app.config["SETTINGS"]
-    origin = request.headers.get("Origin")
-    if not settings.cors or (is_write() and not settings.cors_updates):
-        return response
-    if "*" in settings.cors_origins:
-        response.headers["Access-Control-Allow-Origin"] = "*"
-    elif origin and origin in settings.cors_origins:
-        response.headers["Access-Control-Allow-Origin"] = origin
-        response.vary.add("Origin")
-    else:
-        return response
-    response.headers["Access-Control-Expose-Headers"] = EXPOSE
-    if request.method == "OPTIONS":
-        methods = "GET, HEAD, POST, OPTIONS" + (", PUT, DELETE" if settings.cors_updates else "")
-        headers = "Accept, Content-Type" + (", Authorization" if settings.cors_updates else "")
-        response.headers["Access-Control-Allow-Methods"] = methods
-        response.headers["Access-Control-Allow-Headers"] = headers
-        response.headers["Access-Control-Max-Age"] = "86400"
+    for name, value in cors_headers(settings, request.headers.get("Origin"), is_write(), request.method == "OPTIONS"):
+        if name == "Vary":
+            response.vary.add(value)
+        else:
+            response.headers[name] = value
     return response
+
+
+def cors_headers(settings, origin: str | None, write: bool, preflight: bool) -> list[tuple[str, str]]:
+    """The CORS headers of an answer to an API request (also used by server.fastpath)."""
+    if not settings.cors or (write and not settings.cors_updates):
+        return []
+    if "*" in settings.cors_origins:
+        headers = [("Access-Control-Allow-Origin", "*")]
+    elif origin and origin in settings.cors_origins:
+        headers = [("Access-Control-Allow-Origin", origin), ("Vary", "Origin")]
+    else:
+        return []
+    headers.append(("Access-Control-Expose-Headers", EXPOSE))
+    if preflight:
+        methods = "GET, HEAD, POST, OPTIONS" + (", PUT, DELETE" if settings.cors_updates else "")
+        allowed = "Accept, Content-Type" + (", Authorization" if settings.cors_updates else "")
+        headers += [
+            ("Access-Control-Allow-Methods", methods),
+            ("Access-Control-Allow-Headers", allowed),
+            ("Access-Control-Max-Age", "86400"),
+        ]
+    return headers
 
 
 def count_response(response: Response) -> Response:

@@ -24,6 +24,9 @@ without a time limit (they are trusted: they need the token); afterwards the que
 the update as USING / USING NAMED); with a WITH / USING clause in the update as well: 400. Without
 them an update's WHERE reads the store's default graph (SPARQL Update's own rule), not the union.
 
+Plain queries (GET with `query=`, POST application/sparql-query) reach `answer_query` through
+server.fastpath, a thin WSGI layer that skips Flask's request machinery; the checks are the same.
+
 Relative IRIs in queries and updates are resolved against the endpoint's URL. A GET without a query
 that accepts RDF gets the Service Description (server.service); a browser gets a help page.
 """
@@ -34,6 +37,7 @@ import base64
 import functools
 import hmac
 import json
+import logging
 import threading
 import time
 
@@ -135,12 +139,21 @@ def update():
 # --- the protocol ---------------------------------------------------------------------------------
 
 
+FAST_PATH_ERROR = "vnkg.fastpath.error"
+
+
+@bp.before_request
+def _fast_path_error():
+    # server.fastpath answers plain queries without Flask; when one fails there it hands the error
+    # here, so that the error body, CORS and the metrics are Flask's, as for any other request.
+    exc = request.environ.pop(FAST_PATH_ERROR, None)
+    if exc is not None:
+        raise exc
+
+
 def _endpoint(allow_query: bool, allow_update: bool):
     settings = current_app.config["SETTINGS"]
-    request.max_content_length = settings.max_request_bytes
-    if len(request.query_string) > settings.max_request_bytes:
-        raise RequestEntityTooLarge(f"the request is larger than the limit of {settings.max_request_bytes} bytes")
-    op, text, params = _read_operation()
+    op, text, params = read_operation(request, settings)
     if op is None:
         return _help_or_description(allow_query, allow_update)
     if op == "update":
@@ -150,20 +163,27 @@ def _endpoint(allow_query: bool, allow_update: bool):
         return _update(text, params, settings)
     if not allow_query:
         raise BadRequest("this endpoint runs updates (parameter `update`); send queries to /query or /sparql")
-    return _query(text, params, settings)
+    body, headers = answer_query(text, params, request, settings, state(), ops.metrics())
+    return Response(body, status=200, headers=headers)
 
 
-def _read_operation():
-    """(`"query"` | `"update"` | None, text, parameters) from any of the protocol's request forms."""
-    if request.method == "GET":
-        params = request.args
+def read_operation(req, settings):
+    """(`"query"` | `"update"` | None, text, parameters) from any of the protocol's request forms.
+
+    `req` is a werkzeug Request: Flask's, or server.fastpath's own (the same parsing either way).
+    """
+    req.max_content_length = settings.max_request_bytes
+    if len(req.query_string) > settings.max_request_bytes:
+        raise RequestEntityTooLarge(f"the request is larger than the limit of {settings.max_request_bytes} bytes")
+    if req.method == "GET":
+        params = req.args
         if "update" in params:
             raise BadRequest("updates must be sent with POST (form parameter `update` or application/sparql-update)")
         return ("query", _one(params, "query"), params) if "query" in params else (None, "", params)
-    mimetype = request.mimetype
+    mimetype = req.mimetype
     if mimetype == "application/x-www-form-urlencoded":
-        form = request.form
-        params = _merge(request.args, form)
+        form = req.form
+        params = _merge(req.args, form)
         if "query" in form and "update" in form:
             raise BadRequest("give either `query` or `update`, not both")
         if "update" in form:
@@ -173,10 +193,10 @@ def _read_operation():
         raise BadRequest("missing form parameter `query` (or `update`)")
     if mimetype in ("application/sparql-query", "application/sparql-update"):
         try:
-            text = request.get_data(cache=True).decode("utf-8")
+            text = req.get_data(cache=True).decode("utf-8")
         except UnicodeDecodeError as exc:
             raise BadRequest(f"the request body is not UTF-8: {exc}") from None
-        return ("query" if mimetype.endswith("query") else "update"), text, request.args
+        return ("query" if mimetype.endswith("query") else "update"), text, req.args
     raise UnsupportedMediaType(
         f"unsupported Content-Type {mimetype or '(none)'!r}: POST application/sparql-query, "
         "application/sparql-update or application/x-www-form-urlencoded"
@@ -199,13 +219,18 @@ def _merge(a, b):
     return merged
 
 
-def _query(text: str, params, settings) -> Response:
+def answer_query(text: str, params, req, settings, st, m) -> tuple[bytes, list[tuple[str, str]]]:
+    """Run a query with every check and limit: (the answer's body, its headers), or an HTTPException.
+
+    Shared by the Flask view and server.fastpath, so it takes what it needs as arguments (`req`, a
+    werkzeug Request; `st`, the State; `m`, the Metrics) rather than from Flask's context.
+    """
     try:
         scan = safety.check(text, settings.allowed_hosts)
     except safety.Refused as exc:
         raise Forbidden(str(exc)) from None
-    results_format, graph_format = _negotiate(params)
-    req = querying.QueryRequest(
+    results_format, graph_format = _negotiate(params, req.headers.get("Accept", ""))
+    query = querying.QueryRequest(
         query=text,
         default_graph=[g for g in params.getlist("default-graph-uri") if g not in CLIENT_DEFAULT_GRAPHS] or None,
         named_graphs=params.getlist("named-graph-uri") or None,
@@ -214,16 +239,15 @@ def _query(text: str, params, settings) -> Response:
         graph_format=graph_format,
         max_rows=settings.max_rows,
         prefixes=scan.prefixes,
-        base_iri=_endpoint_url(),
+        base_iri=_endpoint_url(req),
         retry=not scan.remote,
     )
     timeout = _timeout(params)
     started = time.monotonic()
     status = 200
-    m = ops.metrics()
     m.flight(+1)
     try:
-        answer = state().queries.run(req, timeout)
+        answer = st.queries.run(query, timeout)
     except querying.QueryError as exc:
         status = exc.status
         if isinstance(exc, querying.QueryTimeout):
@@ -239,21 +263,20 @@ def _query(text: str, params, settings) -> Response:
         m.observe(time.monotonic() - started)
         if status != 200:
             m.inc("vnkg_sparql_query_errors_total", status=str(status))
-        _log(settings, "query", text, status, started)
+        _log(settings, "query", text, status, started, req.remote_addr)
     m.inc("vnkg_sparql_queries_total", form=scan.form or "unknown", format=answer.format)
     if answer.truncated:
         m.inc("vnkg_sparql_truncated_total")
-    response = Response(answer.body, status=200, content_type=_content_type(answer.media_type))
-    response.headers["Vary"] = "Accept"
+    headers = [("Content-Type", _content_type(answer.media_type)), ("Vary", "Accept")]
     if answer.truncated:
-        response.headers["X-VNKG-Truncated"] = "true"
-    return response
+        headers.append(("X-VNKG-Truncated", "true"))
+    return answer.body, headers
 
 
-def _endpoint_url() -> str:
-    # request.base_url, without werkzeug's IRI round trip (a tenth of a millisecond per query): the
+def _endpoint_url(req) -> str:
+    # req.base_url, without werkzeug's IRI round trip (a tenth of a millisecond per query): the
     # endpoints' paths are plain ASCII.
-    return f"{request.scheme}://{request.host}{request.root_path}{request.path}"
+    return f"{req.scheme}://{req.host}{req.root_path}{req.path}"
 
 
 def _update(text: str, params, settings) -> Response:
@@ -285,7 +308,7 @@ def _update(text: str, params, settings) -> Response:
     finally:
         state().changed()
         ops.metrics().inc("vnkg_sparql_updates_total", status=str(status))
-        _log(settings, "update", text, status, started)
+        _log(settings, "update", text, status, started, request.remote_addr)
     return Response(status=204)
 
 
@@ -318,7 +341,7 @@ def _given_token() -> bytes:
     return b""
 
 
-def _negotiate(params) -> tuple[str | None, str | None]:
+def _negotiate(params, accept: str) -> tuple[str | None, str | None]:
     """The results format and the graph format to answer in (None: the client accepts none)."""
     name = params.get("format") or params.get("output")
     if name:
@@ -332,7 +355,7 @@ def _negotiate(params) -> tuple[str | None, str | None]:
             f"unknown format {name!r}: use one of json, xml, csv, tsv (SELECT / ASK) or "
             "turtle, ntriples, rdfxml, jsonld, nquads, trig (CONSTRUCT / DESCRIBE)"
         )
-    return _formats_for(request.headers.get("Accept", "").strip())
+    return _formats_for(accept.strip())
 
 
 @functools.lru_cache(maxsize=256)
@@ -413,7 +436,7 @@ or send them here: <code>GET {escape(request.path)}?query=…</code>, a form POS
     return Response(html, content_type="text/html; charset=utf-8")
 
 
-def _log(settings, kind: str, text: str, status: int, started: float) -> None:
+def _log(settings, kind: str, text: str, status: int, started: float, client: str | None) -> None:
     if not settings.query_log:
         return
     line = json.dumps(
@@ -422,7 +445,7 @@ def _log(settings, kind: str, text: str, status: int, started: float) -> None:
             "kind": kind,
             "status": status,
             "seconds": round(time.monotonic() - started, 4),
-            "client": request.remote_addr,
+            "client": client,
             "text": text,
         },
         ensure_ascii=False,
@@ -431,4 +454,6 @@ def _log(settings, kind: str, text: str, status: int, started: float) -> None:
         with _log_lock, open(settings.query_log, "a", encoding="utf-8") as f:
             f.write(line + "\n")
     except OSError:
-        current_app.logger.warning("cannot write the query log %s", settings.query_log)
+        # Flask's app.logger is this logger (the app is named after the package); no app context
+        # is needed, so the fast path can log too.
+        logging.getLogger("server").warning("cannot write the query log %s", settings.query_log)
