@@ -15,6 +15,7 @@ from bisect import bisect_right
 
 from ..model import Doc, Meeting, Span
 from ..pipeline import Resources, stage
+from .patterns import alternation
 from ..text import match_key
 
 _EVENT_CACHE: dict[int, re.Pattern] = {}
@@ -34,7 +35,7 @@ def event_pattern(res: Resources) -> re.Pattern:
         for c in res.lexicon.event_types.values():
             for f in c.forms:
                 forms.add(f.lower())
-        body = "|".join(re.escape(f) for f in sorted(forms, key=len, reverse=True))
+        body = alternation(forms)
         pat = re.compile(rf"(?i)(?<![\w])(?:{body})(?![\w])")
         _EVENT_CACHE[id(res.lexicon)] = pat
     return pat

@@ -11,6 +11,11 @@ CAP = rf"[{UPPER}][{LOWER}{UPPER}]*"
 # A sequence of capitalised syllables, possibly ending in a number ("Quỳnh Lưu 1", "Phường 5").
 CAPSEQ = rf"{CAP}(?:[ ]+{CAP})*(?:[ ]+\d+)?"
 
+def alternation(forms) -> str:
+    """A regex alternation of dictionary forms, longest first (so "Phó Chủ tịch" wins over "Chủ tịch")."""
+    return "|".join(re.escape(f) for f in sorted(set(forms), key=len, reverse=True))
+
+
 PLACE_TYPES = {
     # type word as written -> (canonical type word, level)
     "tỉnh": ("tỉnh", "province"),

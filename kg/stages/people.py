@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from ..model import Doc, Entity, Membership, Span
 from ..pipeline import Resources, stage
 from ..text import match_key, slugify, unify_tones
-from .patterns import HONORIFIC_RE, PERSON_NAME, SURNAME_NAME_RE
+from .patterns import HONORIFIC_RE, PERSON_NAME, SURNAME_NAME_RE, alternation
 from .spans import SpanIndex
 
 _POST_CACHE: dict[int, re.Pattern] = {}
@@ -36,7 +36,7 @@ def post_pattern(res: Resources) -> re.Pattern:
             for f in c.forms:
                 f = unify_tones(f)
                 forms |= {f, f[:1].lower() + f[1:], f[:1].upper() + f[1:]}
-        body = "|".join(re.escape(f) for f in sorted(forms, key=len, reverse=True))
+        body = alternation(forms)
         pat = re.compile(rf"(?i)(?<![\w])(?:{body})(?![\w])")  # "Phó bí thư", "phó giám đốc"
         _POST_CACHE[id(res.lexicon)] = pat
     return pat

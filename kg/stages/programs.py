@@ -9,7 +9,7 @@ import re
 from ..model import Doc, Program, Span
 from ..pipeline import Resources, stage
 from ..text import match_key, slugify
-from .patterns import UPPER
+from .patterns import UPPER, alternation
 
 _CACHE: dict[int, re.Pattern] = {}
 
@@ -18,7 +18,7 @@ def program_pattern(res: Resources) -> re.Pattern:
     pat = _CACHE.get(id(res.lexicon))
     if pat is None:
         forms = {f.lower() for c in res.lexicon.program_types.values() for f in c.forms if len(f.split()) <= 5}
-        body = "|".join(re.escape(f) for f in sorted(forms, key=len, reverse=True))
+        body = alternation(forms)
         pat = re.compile(
             rf"(?i)(?<![\w])(?P<type>{body})(?P<pilot>\s+thí điểm)?\s*"
             rf"(?:[\"“](?P<quoted>[^\"”\n]{{3,160}})[\"”]|(?-i:(?P<proper>[{UPPER}0-9][^\s,.;:!?()\"“”]*)))"
