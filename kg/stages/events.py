@@ -25,6 +25,20 @@ _WITH = re.compile(r"(?i)\b(?:với|cùng|và)\s*$")
 _AT = re.compile(r"(?i)\b(?:tại|ở)\s+$")
 _OF = re.compile(r"(?i)\bcủa\s*$")
 VISITS = {"lam-viec", "tiep", "tham", "doi-thoai"}
+# A working visit is held by the body visited: in "Đoàn X làm việc với Y" / "X thăm Y" / "tại trụ sở
+# của Y, X có buổi làm việc" Y is the host (organizer) and X's delegation attends.
+HOSTED = {"lam-viec", "tham"}
+# bare "làm việc" is also "to work" ("được nhận vào làm việc tại các cơ quan"): a working session
+# only when held with someone or visited ("làm việc với", "buổi làm việc", "đến làm việc")
+_WORK = re.compile(r"(?i)^làm việc$")
+_WORK_BEFORE = re.compile(r"(?i)(?:buổi|đến|tới|về|xuống|lên|đoàn|chuyến|thăm và|thăm,)\s+$")
+_WORK_AFTER = re.compile(r"(?i)\s+với\b")
+_HOST_AT = re.compile(r"(?i)\btại\s+(?:trụ sở|văn phòng|cơ quan)?\s*(?:của\s+)?$")
+# honours handed out at a ceremony: who receives them was there ("trao bằng khen cho Công ty A",
+# "20 doanh nghiệp được tôn vinh", "Danh sách các tập thể được khen thưởng: ...")
+_AWARD = re.compile(r"(?i)(?<!\w)(?:được\s+(?:tôn vinh|khen thưởng|trao tặng|trao|tặng|nhận)|tôn vinh|khen thưởng"
+                    r"|trao\s+(?:tặng\s+)?(?:cúp|bằng khen|cờ|giấy khen|huân chương|huy chương|danh hiệu|giải|kỷ niệm chương)"
+                    r"[^.;]{0,80}?\bcho|danh sách)(?!\w)")
 _AT_ANY = re.compile(r"(?i)(?<!\w)(?:tại|ở|về)(?!\w)")
 
 
@@ -92,7 +106,9 @@ def events(doc: Doc, res: Resources) -> None:
                 if k not in current.attendees and k not in current.organizers and not _part_of_post(doc, s):
                     current.attendees.append(k)
             continue
-        m = pat.search(text, sent.start, sent.end)
+        if current is not None:
+            _honoured(doc, current, text, sent, sent_orgs)
+        m = _event_word(pat, text, sent)
         if not m:
             continue
         before = text[sent.start:m.start()]
@@ -117,19 +133,22 @@ def events(doc: Doc, res: Resources) -> None:
             if s.start >= m.end() and _WITH.search(text[max(m.end(), s.start - 12):s.start]):
                 attendees.append(k)
         etype = _event_type(res, m.group(0))
+        partners = attendees
+        if etype in HOSTED:
+            organizers, attendees = _hosts_and_guests(doc, text, m, sent_orgs, organizers, attendees)
+            partners = organizers
         if current is not None and (date is None or _same_date(date, current, doc)):
             # A report names its meeting again and again; a new one comes with its own date, or is
             # a delegation's next working session with someone new ("... làm việc với báo L'Humanité").
             known = set(current.attendees) | set(current.organizers)
-            if etype not in VISITS or not attendees or set(attendees) <= known:
+            if etype not in VISITS or not partners or set(partners) <= known:
                 if organizers and not current.organizers:
                     # "Chiều 10/2, Thành ủy, HĐND, UBND TP Đà Nẵng đã tổ chức gặp mặt": who held it,
                     # told after the lead named the occasion
                     current.organizers = list(dict.fromkeys(organizers))
                     current.attendees = [a for a in current.attendees if a not in current.organizers]
                     if not current.location:
-                        current.location = next((doc.entities[k].jurisdiction for k in organizers
-                                                 if k in doc.entities and doc.entities[k].jurisdiction), "")
+                        current.location = next(filter(None, (_territory(doc, k) for k in organizers)), "")
                 continue
         for s, k in sent_people:
             if s.end <= m.start() and k not in attendees:
@@ -147,8 +166,7 @@ def events(doc: Doc, res: Resources) -> None:
                     location = ent.jurisdiction
                     break
         if not location and organizers:
-            ent = doc.entities.get(organizers[0])
-            location = ent.jurisdiction if ent and ent.jurisdiction else ""
+            location = _territory(doc, organizers[0])
         if not location:
             # the place the reporting sentence names ("... đến kiểm tra công tác chuẩn bị ở Thái Bình"),
             # not one inside a body's name, and not a country when the story is at home
@@ -171,6 +189,52 @@ def events(doc: Doc, res: Resources) -> None:
                           attendees=[a for a in dict.fromkeys(attendees) if a not in organizers], location=location)
         doc.meetings.append(current)
     _people_in_scope(doc)
+
+
+def _event_word(pat: re.Pattern, text: str, sent: Span):
+    """The first word of the sentence that names a meeting (skipping "làm việc" meaning "to work")."""
+    pos = sent.start
+    while True:
+        m = pat.search(text, pos, sent.end)
+        if m is None or not _WORK.match(m.group(0)):
+            return m
+        if _WORK_AFTER.match(text, m.end(), sent.end) or _WORK_BEFORE.search(text, max(sent.start, m.start() - 12), m.start()):
+            return m
+        pos = m.end()
+
+
+def _hosts_and_guests(doc: Doc, text: str, m, sent_orgs, organizers: list[str], attendees: list[str]):
+    """For a working visit: the bodies met ("với Y") or visited ("tại trụ sở của Y") hold it; the
+    visiting delegation (the subject) and everyone else attend."""
+    hosts = [k for s, k in sent_orgs if k in attendees]
+    hosts += [k for s, k in sent_orgs if s.end <= m.start() and _HOST_AT.search(text, max(0, s.start - 30), s.start)]
+    hosts = list(dict.fromkeys(hosts))
+    guests = [k for k in organizers + attendees if k not in hosts]
+    return hosts, guests
+
+
+def _honoured(doc: Doc, meeting: Meeting, text: str, sent: Span, sent_orgs) -> None:
+    """Bodies honoured in the sentence are the meeting's attendees."""
+    award = _AWARD.search(text, sent.start, sent.end)
+    if award is None:
+        return
+    people = [k for s, k in doc.person_mentions if _in(s, sent) and s.start >= award.start()]
+    # honoured people bring their school or employer along in the sentence; those bodies were not
+    # honoured themselves ("cháu Hồ Thị Lưu Trầm, ... lớp 10A7, trường THPT Quỳnh Lưu 1")
+    bodies = [] if people else [k for s, k in sent_orgs if s.start >= award.start() and not _part_of_post(doc, s)]
+    for k in people + bodies:
+        if k not in meeting.organizers and k not in meeting.attendees:
+            meeting.attendees.append(k)
+
+
+def _territory(doc: Doc, key: str, depth: int = 3) -> str:
+    """The place a body governs, or the one its parent body governs ("Ban Thường vụ Huyện ủy X")."""
+    ent = doc.entities.get(key)
+    while ent is not None and depth > 0:
+        if ent.jurisdiction:
+            return ent.jurisdiction
+        ent, depth = doc.entities.get(ent.parent), depth - 1
+    return ""
 
 
 def _people_in_scope(doc: Doc) -> None:

@@ -44,6 +44,9 @@ SUB_UNITS = {"thanh-tra", "van-phong", "ban-quan-ly", "trung-tam", "chi-cuc", "p
 SUB_UNIT_PARENTS = ("committee", "so", "bo", "ubnd", "tong-cuc")
 SCHOOL_WORDS = ("đại học", "cao đẳng", "trung cấp", "thpt", "thcs", "tiểu học", "mầm non", "phổ thông", "ptdtnt",
                 "chính trị", "quân sự", "sĩ quan", "trung học", "dân tộc nội trú", "ptth", "mẫu giáo", "th ", "mn ")
+# a word in capitals with a toned vowel is a byline or a heading ("HẢI CHÂU"), never an abbreviation
+_BYLINE = re.compile(r"^[A-ZĐ]*[ÀÁẢÃẠẰẮẲẴẶẦẤẨẪẬÈÉẺẼẸỀẾỂỄỆÌÍỈĨỊÒÓỎÕỌỒỐỔỖỘỜỚỞỠỢÙÚỦŨỤỪỨỬỮỰỲÝỶỸỴ][A-ZĐÀ-Ỹ]*$")
+_NUMBERED = re.compile(r"[ ]+số[ ]+\d+\b")
 LEGAL_WORDS = {"cổ", "phần", "trách", "nhiệm", "hữu", "hạn", "tnhh", "cp", "mtv", "một", "thành", "viên", "tập", "đoàn"}
 _NAME_WORD = re.compile(r"[ ]+([^\s,.;:!?()\[\]\"“”‘’«»…]+)")
 _JOINER = re.compile(r"[ ]*(?:[-–&]|,)[ ]*(?=[" + UPPER + r"0-9])")
@@ -197,6 +200,9 @@ class OrgReader:
             if sector_end is not None:
                 name_start = pos + 1
                 name_end = stop = sector_end
+                numbered = _NUMBERED.match(self.norm, stop, end)
+                if numbered:
+                    name_end = stop = numbered.end()  # "CTCP Xây dựng số 3"
                 if concept.slug in ("so", "bo", "phong") and self.country_at(stop, end):
                     stop, place_key = self.country_at(stop, end)  # "Bộ Tư pháp Mỹ"
             elif following and (nxt[:1].isupper() or nxt[:1].isdigit() or nxt in self.abbrevs
@@ -222,8 +228,15 @@ class OrgReader:
                     word = wm.group(1)
                     low = word.lower()
                     lower = word[:1].islower()
-                    if self._stops(wm.start(1), end, word) and not (shape == "named" and lower and self._capital_soon(wm.end(1), end)):
-                        break
+                    so_far = self.norm[name_start:name_end].split()
+                    if _BYLINE.match(word) and not all(_BYLINE.match(w) for w in so_far):
+                        break  # "Tổng Công ty Sông Thu HẢI CHÂU": the author's byline in capitals
+                    legal_only = all(w.lower() in LEGAL_WORDS for w in so_far)
+                    if low == "số" and self.norm[wm.end(1):wm.end(1) + 2].strip()[:1].isdigit():
+                        pass  # "Công ty cổ phần Xây dựng số 3", "Trường Tiểu học số 2"
+                    elif self._stops(wm.start(1), end, word) and not (shape == "named" and lower and self._capital_soon(wm.end(1), end)) \
+                            and not (legal_only and not lower):
+                        break  # (but "Công ty TNHH MTV Điện lực Đà Nẵng": the name begins after its legal form)
                     if shape == "named" and lower and not self.norm[name_start:name_end].split()[-1][:1].isupper() \
                             and not self._capital_soon(wm.end(1), end) and not self.ends_in_place(wm.start(1), end) and any(
                                 w[:1].isupper() and w.lower() not in LEGAL_WORDS for w in self.norm[name_start:name_end].split()):
@@ -256,6 +269,8 @@ class OrgReader:
                 self.doc.pending_parents.append(committee)
         name = self.text[name_start:name_end].strip() if name_end > name_start else ""
         written = self.text[m.start():stop]
+        if shape == "named" and not place_key and not parent_key and written == written.lower():
+            return None  # "các tập đoàn kinh tế", "một công ty xây dựng": a kind of body, not one body
         after = match_key(self.norm[stop:stop + 20])
         if any(after.startswith(match_key(t)) for t in GENERIC_TAILS):
             return None  # "Ban vì sự tiến bộ phụ nữ cơ sở", "Hội LHPN các cấp": not one body

@@ -1,0 +1,89 @@
+"""Reading rules for meetings and names, each on a short invented article."""
+
+from __future__ import annotations
+
+import pytest
+
+from kg.pipeline import Resources, extract
+from kg.reader import from_json
+
+
+@pytest.fixture(scope="module")
+def res():
+    return Resources.load()
+
+
+def doc_of(res, title, body):
+    return extract(from_json({"title": title, "body": body}, "test"), res)
+
+
+def labels(doc, keys):
+    return {doc.entities[k].label for k in keys}
+
+
+def org_labels(doc):
+    return {e.label for e in doc.entities.values() if e.kind == "org"}
+
+
+def test_a_working_visit_is_held_by_the_body_visited(res):
+    doc = doc_of(res, "Tin Cà Mau", "Sáng 3/4/2017, đoàn công tác của Bộ Tài chính làm việc với UBND tỉnh Cà Mau về thu ngân sách.")
+    [m] = doc.meetings
+    assert labels(doc, m.organizers) == {"Ủy ban nhân dân tỉnh Cà Mau"}
+    assert "Bộ Tài chính" in labels(doc, m.attendees)
+
+
+def test_a_visit_to_a_headquarters_is_held_by_its_owner(res):
+    doc = doc_of(res, "Tin An Giang", "Ngày 3/4/2017, tại trụ sở của Công ty CP Thủy sản Hòa Phát, "
+                 "Sở Công Thương tỉnh An Giang có buổi làm việc với lãnh đạo doanh nghiệp.")
+    [m] = doc.meetings
+    assert labels(doc, m.organizers) == {"Công ty CP Thủy sản Hòa Phát"}
+    assert any("Công Thương" in x for x in labels(doc, m.attendees))
+
+
+def test_a_reception_is_held_by_the_host(res):
+    doc = doc_of(res, "Tin Nghệ An", "Sáng 3/4/2017, UBND tỉnh Nghệ An tổ chức hội nghị với Sở Y tế tỉnh Nghệ An.")
+    [m] = doc.meetings
+    assert labels(doc, m.organizers) == {"Ủy ban nhân dân tỉnh Nghệ An"}
+
+
+def test_to_work_somewhere_is_not_a_meeting(res):
+    doc = doc_of(res, "Tuyển dụng", "Năm 2016, 6 người thân của ông Trần Văn Bốn được UBND huyện Minh Hóa nhận vào làm việc tại các cơ quan trong huyện.")
+    assert doc.meetings == []
+    held = doc_of(res, "Tin Minh Hóa", "Ngày 5/5/2017, UBND huyện Minh Hóa làm việc với Sở Nội vụ tỉnh Quảng Bình.")
+    assert len(held.meetings) == 1
+
+
+def test_bodies_honoured_at_a_ceremony_attended_it(res):
+    doc = doc_of(res, "Tôn vinh doanh nghiệp", "Chiều 10/2/2017, UBND tỉnh Bình Định tổ chức lễ tôn vinh doanh nghiệp. "
+                 "Các đơn vị được tặng bằng khen gồm Công ty CP Cảng Quy Nhơn, Công ty CP Dược Bình Định.")
+    [m] = doc.meetings
+    assert {"Công ty CP Cảng Quy Nhơn", "Công ty CP Dược Bình Định"} <= labels(doc, m.attendees)
+
+
+def test_honoured_pupils_attend_but_not_their_schools(res):
+    doc = doc_of(res, "Trao học bổng", "Sáng 9/2/2017, UBND huyện Yên Thành tổ chức lễ trao học bổng. "
+                 "Các em được nhận học bổng gồm em Nguyễn Thị Hoa, học sinh Trường THPT Yên Thành 2.")
+    [m] = doc.meetings
+    att = labels(doc, m.attendees)
+    assert "Nguyễn Thị Hoa" in att and not any("Trường" in a for a in att)
+
+
+def test_a_capitalised_byline_does_not_join_the_last_name(res):
+    doc = doc_of(res, "Danh sách", "Danh sách gồm Công ty CP Bình Vinh, Tổng Công ty Sông Thu HẢI CHÂU")
+    assert "Tổng Công ty Sông Thu" in org_labels(doc)
+    assert not any("HẢI" in x for x in org_labels(doc))
+
+
+def test_a_company_name_begins_after_its_legal_form(res):
+    doc = doc_of(res, "Điện", "Công ty TNHH MTV Điện lực Hải Phòng cấp điện cho khu công nghiệp.")
+    assert any(x.startswith("Công ty TNHH MTV Điện lực") for x in org_labels(doc))
+
+
+def test_a_numbered_company_keeps_its_number(res):
+    doc = doc_of(res, "Xây dựng", "CTCP Xây dựng số 5 trúng thầu gói thầu này.")
+    assert any("số 5" in x for x in org_labels(doc))
+
+
+def test_a_kind_of_body_written_in_lower_case_is_not_a_body(res):
+    doc = doc_of(res, "Báo chí", "Nhiều tòa soạn phải nhận tiền từ các tập đoàn kinh tế để bù lỗ.")
+    assert org_labels(doc) == set()
