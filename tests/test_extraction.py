@@ -87,3 +87,18 @@ def test_a_numbered_company_keeps_its_number(res):
 def test_a_kind_of_body_written_in_lower_case_is_not_a_body(res):
     doc = doc_of(res, "Báo chí", "Nhiều tòa soạn phải nhận tiền từ các tập đoàn kinh tế để bù lỗ.")
     assert org_labels(doc) == set()
+
+
+def test_a_company_named_by_its_short_name_in_brackets_is_one_node(res):
+    doc = doc_of(res, "Tin Nha Trang", "Tập đoàn Sao Biển khai trương khách sạn. Công ty CP Tập đoàn Biển Xanh (Sao Biển) "
+                 "đầu tư 500 tỷ đồng vào dự án.")
+    orgs = [e for e in doc.entities.values() if e.kind == "org"]
+    assert len(orgs) == 1 and "Tập đoàn Sao Biển" in orgs[0].alt_labels
+
+
+def test_a_company_named_by_the_end_of_its_name_is_one_node(res):
+    doc = doc_of(res, "Tin Quảng Nam", "Công ty CP Đầu tư và Xây dựng 808 khởi công chợ mới. Công ty 808 cam kết hoàn thành trong năm.")
+    orgs = [e for e in doc.entities.values() if e.kind == "org"]
+    assert [o.label for o in orgs] == ["Công ty CP Đầu tư và Xây dựng 808"]
+    two = doc_of(res, "Tin Đà Nẵng", "Tổng Công ty Sông Hàn và Công ty CP Truyền hình Cáp Sông Hàn được khen thưởng.")
+    assert len([e for e in two.entities.values() if e.kind == "org"]) == 2  # different heads: two bodies

@@ -241,6 +241,10 @@ class OrgReader:
                             and not self._capital_soon(wm.end(1), end) and not self.ends_in_place(wm.start(1), end) and any(
                                 w[:1].isupper() and w.lower() not in LEGAL_WORDS for w in self.norm[name_start:name_end].split()):
                         break  # "Công ty TNHH xây dựng Mai Phương Minh trúng thầu": the clause goes on
+                    if shape == "named" and lower and len(so_far) >= 2 and all(w[:1].isupper() for w in so_far[-2:]) \
+                            and not all(w.lower() in LEGAL_WORDS for w in so_far[-2:]) \
+                            and not self._capital_soon(wm.end(1), end) and not self.ends_in_place(wm.start(1), end):
+                        break  # a proper name in capitals ends before a lower-case word ("Tập đoàn Sao Biển khai trương")
                     if low == "và" or low == "&":
                         after = _NAME_WORD.match(self.norm, wm.end(1), end)
                         if not after or not after.group(1)[:1].isupper() or self.pat.match(self.norm, after.start(1), end):
@@ -502,6 +506,7 @@ def orgs(doc: Doc, res: Resources) -> None:
     places = SpanIndex((s.start, s.end) for s, _ in doc.place_mentions)
     doc.pending_parents = []
     named: list[Span] = []
+    proper: dict[str, tuple[OrgHit, str]] = {}  # companies and other bodies known by a proper name
     for sent in doc.sentences:
         pos = sent.start
         while True:
@@ -527,7 +532,47 @@ def orgs(doc: Doc, res: Resources) -> None:
             doc.org_mentions.append((hit.span, ent.key))
             if hit.concept.shape in ("named", "national"):
                 named.append(hit.span)
+            if hit.concept.shape == "named" and not hit.place_key and not hit.parent_key and hit.name:
+                proper.setdefault(ent.key, (hit, reader.text))
     _drop_places_inside(doc, named)
+    _merge_short_forms(doc, proper)
+
+
+_ALIAS = re.compile(r"[ ]*\((?P<alias>[A-Z0-9][^,;()]{1,40}?)[ ]*[,)]")
+
+
+def _merge_short_forms(doc: Doc, proper: dict[str, tuple[OrgHit, str]]) -> None:
+    """One body, one node, however an article names it: by the short name it gives in brackets ("Công
+    ty CP Tập đoàn Mặt Trời (Sun Group)" ... "Tập đoàn Sun Group"), or by the end of its name under the
+    same head ("Công ty CP Đầu tư và Xây dựng 501" ... "Công ty 501", when no other body fits)."""
+    alias_of: dict[str, str] = {}
+    for key, (hit, text) in proper.items():
+        am = _ALIAS.match(text, hit.span.end)
+        if am and match_key(am.group("alias")) != match_key(hit.name):
+            alias_of.setdefault(match_key(am.group("alias")), key)
+            doc.entities[key].alt_labels.append(am.group("alias"))
+    for key, (hit, _) in proper.items():
+        name = match_key(hit.name)
+        target = alias_of.get(name) or alias_of.get(match_key(hit.span.text))
+        if target is None:
+            longer = [k for k, (h, _) in proper.items() if k != key and match_key(h.head) == match_key(hit.head)
+                      and len(match_key(h.name)) > len(name) and f" {match_key(h.name)}".endswith(f" {name}")]
+            target = longer[0] if len(longer) == 1 else None
+        if target and target != key and target in doc.entities and key in doc.entities:
+            _merge_into(doc, key, target)
+
+
+def _merge_into(doc: Doc, key: str, target: str) -> None:
+    gone, into = doc.entities.pop(key), doc.entities[target]
+    for label in [gone.label, *gone.alt_labels]:
+        if label != into.label and label not in into.alt_labels:
+            into.alt_labels.append(label)
+    into.spans.extend(gone.spans)
+    doc.org_mentions = [(s, target if k == key else k) for s, k in doc.org_mentions]
+    doc.mentions = [(s, target if k == key else k) for s, k in doc.mentions]
+    for ent in doc.entities.values():
+        if ent.parent == key:
+            ent.parent = target
 
 
 POST_HEADS = {"ban", "phòng", "sở", "Thanh tra"}  # heads the head pattern finds inside a post on purpose
