@@ -192,7 +192,9 @@ class Emitter:
                 self.add(node, VNKG.eventType, concept("event-type", m.event_type))
             self.add(node, VNKG.sourceSpan, self.span(m.span, NIF.Sentence))
             if m.date:
-                self.fact(node, SCHEMA.startDate, _date(m.date), m.date_span or m.span)
+                # a day without its year is not a schema:startDate (whose values are dates): it has a property of its own
+                prop = VNKG.startMonthDay if m.date.startswith("--") else SCHEMA.startDate
+                self.fact(node, prop, _date(m.date), m.date_span or m.span)
             for k in m.organizers:
                 self.fact(node, SCHEMA.organizer, self._node(k), m.span)
             for k in m.attendees:

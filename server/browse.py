@@ -100,7 +100,7 @@ def latest_meetings(store: ox.Store, limit: int = 10) -> list[dict]:
     rows = select(
         store,
         f"""SELECT ?m (MAX(STR(?d)) AS ?date) (SAMPLE(?l) AS ?place) WHERE {{
-          ?m a vnkg:Meeting . OPTIONAL {{ ?m schema:startDate ?d }} OPTIONAL {{ ?m schema:location ?l }}
+          ?m a vnkg:Meeting . OPTIONAL {{ ?m schema:startDate|vnkg:startMonthDay ?d }} OPTIONAL {{ ?m schema:location ?l }}
         }} GROUP BY ?m ORDER BY DESC(?date) ?m LIMIT {limit}""",
     )
     return [{"iri": r["m"].value, "date": _str(r.get("date")), "place": _str(r.get("place"))} for r in rows]
@@ -151,7 +151,7 @@ def _context(store: ox.Store, iris: list[str]) -> dict[str, dict]:
           UNION {{ ?x vnkg:jurisdiction ?v BIND("jur" AS ?rel) }}
           UNION {{ ?x vnkg:jurisdiction/schema:containedInPlace ?v BIND("jur2" AS ?rel) }}
           UNION {{ ?x org:memberOf ?v BIND("member" AS ?rel) }}
-          UNION {{ ?x schema:startDate ?v BIND("date" AS ?rel) }}
+          UNION {{ ?x schema:startDate|vnkg:startMonthDay ?v BIND("date" AS ?rel) }}
           UNION {{ ?x schema:datePublished ?v BIND("date" AS ?rel) }}
           UNION {{ ?x schema:location ?v BIND("loc" AS ?rel) }}
           UNION {{ ?x skos:inScheme ?v BIND("scheme" AS ?rel) }}
@@ -258,7 +258,7 @@ def _resolve(values: list[str], classes: set[str]) -> list[str]:
 
 
 def timeline_query(orgs: list[str], places: list[str], start: str, end: str, limit: int, offset: int) -> tuple[list[dict], int]:
-    where = ["?e schema:startDate ?date ."]
+    where = ["?e schema:startDate|vnkg:startMonthDay ?date ."]
     if orgs:
         where.append(f"VALUES ?org {{ {' '.join(f'<{o}>' for o in orgs)} }} ?e schema:organizer|schema:attendee ?org .")
     if places:

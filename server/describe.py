@@ -323,7 +323,7 @@ def events(store: ox.Store, node: ox.NamedNode, limit: int = 200) -> list[dict]:
     rows = select(
         store,
         f"""SELECT DISTINCT ?e ?role ?date WHERE {{
-          ?e ?role {node} ; schema:startDate ?date .
+          ?e ?role {node} ; schema:startDate|vnkg:startMonthDay ?date .
           FILTER(?role IN (schema:organizer, schema:attendee, schema:location, schema:performer, schema:participant))
         }} ORDER BY DESC(STR(?date)) ?e LIMIT {int(limit)}""",
     )

@@ -305,9 +305,11 @@ def test_violation_is_reported(case):
     assert all(v.severity == "Violation" for v in hits)
 
 
-def test_month_day_start_date_conforms():
-    ttl = edited(('schema:startDate "2014-07-02"^^xsd:date', 'schema:startDate "--07-02"^^xsd:gMonthDay'))
+def test_a_day_without_its_year_has_its_own_property():
+    ttl = edited(('schema:startDate "2014-07-02"^^xsd:date', 'vnkg:startMonthDay "--07-02"^^xsd:gMonthDay'))
     assert validate_graph(quads(ttl)).conforms
+    wrong = edited(('schema:startDate "2014-07-02"^^xsd:date', 'schema:startDate "--07-02"^^xsd:gMonthDay'))
+    assert not validate_graph(quads(wrong)).conforms
 
 
 def test_membership_with_role_only_conforms():
