@@ -102,3 +102,37 @@ def test_a_company_named_by_the_end_of_its_name_is_one_node(res):
     assert [o.label for o in orgs] == ["Công ty CP Đầu tư và Xây dựng 808"]
     two = doc_of(res, "Tin Đà Nẵng", "Tổng Công ty Sông Hàn và Công ty CP Truyền hình Cáp Sông Hàn được khen thưởng.")
     assert len([e for e in two.entities.values() if e.kind == "org"]) == 2  # different heads: two bodies
+
+
+def place_label(doc, key):
+    ent = doc.entities.get(key)
+    return ent.label if ent else key
+
+
+def test_a_meeting_in_several_communes_is_in_their_district(res):
+    doc = doc_of(res, "Trao quà", "Chiều 9/2/2017, UBND huyện Diễn Châu trao quà cho 10 hộ nghèo tại xã Diễn Hoa và Diễn Lộc.")
+    [m] = doc.meetings
+    assert place_label(doc, m.location) == "huyện Diễn Châu"
+    one = doc_of(res, "Trao quà", "Chiều 9/2/2017, UBND huyện Diễn Châu trao quà cho 10 hộ nghèo tại xã Diễn Hoa, huyện Diễn Châu.")
+    assert place_label(one, one.meetings[0].location) == "xã Diễn Hoa"
+
+
+def test_a_delegations_sessions_are_meetings_of_their_own_on_the_same_trip(res):
+    doc = doc_of(res, "Công tác tại Pháp", "Từ ngày 3/5-8/5/2017, đoàn cán bộ Ban Dân vận Trung ương đã có chuyến công tác tại Pháp. "
+                 "Đoàn đã làm việc với Nghiệp đoàn nông dân quốc gia Pháp. "
+                 "Cũng trong chuyến công tác, đoàn đã làm việc với Đại sứ quán Việt Nam và các cơ quan gồm TTXVN, báo Nhân Dân và Đài Tiếng nói Việt Nam.")
+    trip, union, embassy = doc.meetings
+    assert labels(doc, union.organizers) == {"Nghiệp đoàn nông dân quốc gia Pháp"}
+    assert labels(doc, embassy.organizers) == {"Đại sứ quán Việt Nam"}  # not the newspapers listed after "gồm"
+    assert trip.location == union.location == embassy.location and "phap" in trip.location
+
+
+def test_a_foreign_name_goes_on_over_its_lower_case_words(res):
+    doc = doc_of(res, "Báo chí", "Đoàn làm việc với Ban biên tập báo Le Monde diplomatique. Hai bên trao đổi.")
+    assert "báo Le Monde diplomatique" in {s.text for s, _ in doc.org_mentions}
+
+
+def test_a_meeting_takes_the_place_in_its_organisers_name(res):
+    doc = doc_of(res, "Kiểm điểm", "Ngày 5/5/2017, Ban Thường vụ Huyện ủy Tuyên Hóa đã tổ chức kiểm điểm ông Nguyễn Văn Năm.")
+    [m] = doc.meetings
+    assert place_label(doc, m.location) == "huyện Tuyên Hóa"

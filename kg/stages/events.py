@@ -21,7 +21,10 @@ from ..text import match_key
 _EVENT_CACHE: dict[int, re.Pattern] = {}
 _ANAPHORA = re.compile(r"(?i)(?:tại|trong|sau|qua|kết thúc|bế mạc|phát biểu tại|phát biểu trong)\s+(?:buổi\s+)?$")
 _ATTEND = re.compile(r"(?i)^\s*(?:tham dự|dự|đến dự|cùng dự|về dự|tới dự)(?:\s+(?:hội nghị|buổi|lễ|chương trình|có|còn có))*\b|có sự tham dự của|với sự tham gia của|có sự tham gia của")
-_WITH = re.compile(r"(?i)\b(?:với|cùng|và)\s*$")
+# "với UBND tỉnh", "cùng Sở Y tế", "với Ban biên tập báo Le Monde", "với lãnh đạo Công ty X"
+_WITH = re.compile(r"\b(?i:với|cùng)\s+(?:[^\W\d]+\s+){0,3}$|\b(?i:và)\s+$")
+# "tại xã Quỳnh Hoa và Tân Sơn": several places of one level: the meeting is in the unit holding them
+_MORE_PLACES = re.compile(r"\s*(?:,|và)\s*(?:(?i:xã|phường|thị trấn|huyện|quận|thị xã)\s+)?[A-ZĐ]")
 _AT = re.compile(r"(?i)\b(?:tại|ở)\s+$")
 _OF = re.compile(r"(?i)\bcủa\s*$")
 VISITS = {"lam-viec", "tiep", "tham", "doi-thoai"}
@@ -111,9 +114,14 @@ def events(doc: Doc, res: Resources) -> None:
         m = _event_word(pat, text, sent)
         if not m:
             continue
-        before = text[sent.start:m.start()]
-        if _ANAPHORA.search(before) and current is not None:
+        while m is not None and current is not None and _ANAPHORA.search(text, sent.start, m.start()):
+            # "Cũng trong chuyến công tác, bà X đã làm việc với Y": the trip named again, a new session told
+            m = _event_word(pat, text, Span(m.end(), sent.end, ""))
+        if not m:
             continue
+        # (a body named inside another's name is not an actor of its own: "Ban Thường vụ Huyện ủy X")
+        sent_orgs = [(s, k) for s, k in sent_orgs if not any(o.start <= s.start and s.end <= o.end and o.end - o.start > s.end - s.start
+                                                            for o, _ in sent_orgs)]
         organizers = [k for s, k in sent_orgs if s.end <= m.start() and not _part_of_post(doc, s)]
         if not organizers:
             # "kỳ họp HĐND TP.HCM", "Hội nghị Ban Chấp hành ...", "ĐHĐCĐ thường niên 2017 của CTCP
@@ -126,17 +134,28 @@ def events(doc: Doc, res: Resources) -> None:
         # a date of the meeting, not one it commemorates ("ngày 11/6/1948" in a 2017 report)
         date = next((d for d in doc.date_mentions if _in(d.span, sent) and d.marked
                      and not (d.year and doc.ref_year and d.year < doc.ref_year - 1)), None)
-        if not organizers and date is None:
-            continue
-        attendees = []
-        for s, k in sent_orgs + sent_people:
-            if s.start >= m.end() and _WITH.search(text[max(m.end(), s.start - 12):s.start]):
+        attendees, last = [], None
+        for s, k in sorted(sent_orgs + sent_people, key=lambda x: x[0].start):
+            between = text[max(m.end(), s.start - 40):s.start]
+            w = _WITH.search(between) if s.start >= m.end() else None
+            if w and w.group(0).lower().startswith("và") and not (last and text[last:s.start].strip() == "và"):
+                w = None  # "và" adds to the ones met ("với Sở A và Sở B"), not to any list ("gồm A, B và C")
+            if w and "," not in between[w.start():] and not _part_of_post(doc, s):
                 attendees.append(k)
+                last = s.end
         etype = _event_type(res, m.group(0))
+        if not organizers and date is None and not (etype in HOSTED and [k for k in attendees if k in doc.entities
+                                                                          and doc.entities[k].kind == "org"]):
+            continue  # (a visit says whom it met: "bà X đã làm việc với Đại sứ quán Việt Nam")
         partners = attendees
         if etype in HOSTED:
             organizers, attendees = _hosts_and_guests(doc, text, m, sent_orgs, organizers, attendees)
             partners = organizers
+        again = next((x for x in doc.meetings if etype in VISITS and partners and set(partners) <= set(x.organizers)
+                      and (date is None or _same_date(date, x, doc))), None)
+        if again is not None:
+            current = again  # "Đoàn đã có các buổi làm việc với báo X": the session with X told before
+            continue
         if current is not None and (date is None or _same_date(date, current, doc)):
             # A report names its meeting again and again; a new one comes with its own date, or is
             # a delegation's next working session with someone new ("... làm việc với báo L'Humanité").
@@ -158,6 +177,8 @@ def events(doc: Doc, res: Resources) -> None:
             after = [(s, k) for s, k in doc.place_mentions if at.end() <= s.start <= at.end() + 80 and _in(s, sent)]
             if after:
                 location = after[0][1]  # "tại Nghĩa trang liệt sỹ Quốc gia Vị Xuyên, huyện Vị Xuyên"
+                if _several_places(doc, res, text, after[0], sent):
+                    location = _container(doc, res, location) or location
                 break
         if not location:
             for k in organizers:
@@ -168,6 +189,10 @@ def events(doc: Doc, res: Resources) -> None:
         if not location and organizers:
             location = _territory(doc, organizers[0])
         if not location:
+            # the place in the organiser's name as written ("Ban Thường vụ Huyện ủy Minh Hóa")
+            held = [s for s, k in sent_orgs if k in organizers]
+            location = next((k for s, k in doc.place_mentions if any(o.start <= s.start < o.end for o in held)), "")
+        if not location:
             # the place the reporting sentence names ("... đến kiểm tra công tác chuẩn bị ở Thái Bình"),
             # not one inside a body's name, and not a country when the story is at home
             inside = [s for s, _ in sent_orgs]
@@ -175,11 +200,20 @@ def events(doc: Doc, res: Resources) -> None:
                 if _in(s, sent) and s.start > m.start() and not any(o.start <= s.start < o.end for o in inside):
                     location = k
                     break
+        if not location and current is not None and etype in VISITS and current.event_type in VISITS:
+            location = current.location  # a delegation's next session on the same trip
         if location and location not in doc.entities:
             unit = res.gazetteer.get(location)
             if unit is not None:
                 doc.linker.place_entity(unit, None)
         iso = date.iso(doc.ref_year) if date else ""
+        earlier = next((x for x in doc.meetings if iso and x.date == iso and x.event_type == etype
+                        and set(organizers) <= set(x.organizers) | set(x.attendees)), None)
+        if earlier is not None:
+            # the lead's meeting told again in the body, after a caption about another one
+            earlier.attendees += [a for a in dict.fromkeys(attendees) if a not in earlier.attendees and a not in earlier.organizers]
+            current = earlier
+            continue
         key = meeting_key(iso, etype, organizers, doc, attendees)
         label_type = res.lexicon.event_types[etype].label if etype in res.lexicon.event_types else m.group(0)
         who = ", ".join(doc.entities[k].label for k in organizers[:2] if k in doc.entities)
@@ -235,6 +269,28 @@ def _territory(doc: Doc, key: str, depth: int = 3) -> str:
             return ent.jurisdiction
         ent, depth = doc.entities.get(ent.parent), depth - 1
     return ""
+
+
+def _several_places(doc: Doc, res: Resources, text: str, first, sent: Span) -> bool:
+    """"tại xã Quỳnh Hoa và Tân Sơn", "tại các xã A, B": more places of the same level follow the
+    first (but not its own district: "tại xã A, huyện B")."""
+    more = _MORE_PLACES.match(text, first[0].end, sent.end)
+    if more is None:
+        return False
+    nxt = next((k for s, k in doc.place_mentions if s.start >= first[0].end and s.start < more.end()
+                and s.end > more.end() - 1), None)
+    if nxt is None:
+        return "và" in more.group(0)
+    level = lambda k: getattr(res.gazetteer.get(k), "level", None) or getattr(doc.entities.get(k), "cls", None)  # noqa: E731
+    return nxt != first[1] and level(nxt) == level(first[1])
+
+
+def _container(doc: Doc, res: Resources, key: str) -> str:
+    ent = doc.entities.get(key)
+    if ent is not None and ent.parent:
+        return ent.parent
+    unit = res.gazetteer.get(key)
+    return unit.parent if unit is not None else ""
 
 
 def _people_in_scope(doc: Doc) -> None:

@@ -46,6 +46,8 @@ SCHOOL_WORDS = ("đại học", "cao đẳng", "trung cấp", "thpt", "thcs", "t
                 "chính trị", "quân sự", "sĩ quan", "trung học", "dân tộc nội trú", "ptth", "mẫu giáo", "th ", "mn ")
 # a word in capitals with a toned vowel is a byline or a heading ("HẢI CHÂU"), never an abbreviation
 _BYLINE = re.compile(r"^[A-ZĐ]*[ÀÁẢÃẠẰẮẲẴẶẦẤẨẪẬÈÉẺẼẸỀẾỂỄỆÌÍỈĨỊÒÓỎÕỌỒỐỔỖỘỜỚỞỠỢÙÚỦŨỤỪỨỬỮỰỲÝỶỸỴ][A-ZĐÀ-Ỹ]*$")
+# a lower-case word of a foreign name ("báo Le Monde diplomatique"): no Vietnamese syllable is that long
+_FOREIGN = re.compile(r"^[a-z]{8,}$")
 _NUMBERED = re.compile(r"[ ]+số[ ]+\d+\b")
 LEGAL_WORDS = {"cổ", "phần", "trách", "nhiệm", "hữu", "hạn", "tnhh", "cp", "mtv", "một", "thành", "viên", "tập", "đoàn"}
 _NAME_WORD = re.compile(r"[ ]+([^\s,.;:!?()\[\]\"“”‘’«»…]+)")
@@ -197,7 +199,9 @@ class OrgReader:
         if shape in ("sectoral", "named"):
             sector_end = self.sector_at(pos, end)
             words = 0
-            if sector_end is not None:
+            if shape == "sectoral" and self.committee_at(pos, end) is not None:
+                pass  # "Ban Thường vụ Huyện ủy Minh Hóa": a body of the party committee named next, no name of its own
+            elif sector_end is not None:
                 name_start = pos + 1
                 name_end = stop = sector_end
                 numbered = _NUMBERED.match(self.norm, stop, end)
@@ -241,7 +245,7 @@ class OrgReader:
                             and not self._capital_soon(wm.end(1), end) and not self.ends_in_place(wm.start(1), end) and any(
                                 w[:1].isupper() and w.lower() not in LEGAL_WORDS for w in self.norm[name_start:name_end].split()):
                         break  # "Công ty TNHH xây dựng Mai Phương Minh trúng thầu": the clause goes on
-                    if shape == "named" and lower and len(so_far) >= 2 and all(w[:1].isupper() for w in so_far[-2:]) \
+                    if shape == "named" and lower and not _FOREIGN.match(word) and len(so_far) >= 2 and all(w[:1].isupper() for w in so_far[-2:]) \
                             and not all(w.lower() in LEGAL_WORDS for w in so_far[-2:]) \
                             and not self._capital_soon(wm.end(1), end) and not self.ends_in_place(wm.start(1), end):
                         break  # a proper name in capitals ends before a lower-case word ("Tập đoàn Sao Biển khai trương")
@@ -307,6 +311,8 @@ class OrgReader:
         pos = p - 1
         for _ in range(MAX_NAME_WORDS + 1):
             found = self.place_at(pos, end, bare=False)
+            if self.country_at(pos, end):
+                return True  # "Nghiệp đoàn báo chí quốc gia Pháp"
             if found and found[1] and (PLACE_RE.match(self.norm, pos + 1, end)
                                        or self.norm[max(0, pos - 4):pos].lower() == " của"):
                 return True  # "... huyện Minh Hóa", "... của tỉnh"
