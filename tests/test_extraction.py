@@ -136,3 +136,10 @@ def test_a_meeting_takes_the_place_in_its_organisers_name(res):
     doc = doc_of(res, "Kiểm điểm", "Ngày 5/5/2017, Ban Thường vụ Huyện ủy Tuyên Hóa đã tổ chức kiểm điểm ông Nguyễn Văn Năm.")
     [m] = doc.meetings
     assert place_label(doc, m.location) == "huyện Tuyên Hóa"
+
+
+def test_a_meetings_resolution_is_not_a_meeting(res):
+    doc = doc_of(res, "Giám sát", "UBND quận Hà Đông sẽ giám sát việc thực hiện Nghị quyết hội nghị đại biểu nhân dân ở các phường.")
+    assert doc.meetings == []
+    plan = doc_of(res, "Kế hoạch", "Đây là yêu cầu trong Kế hoạch số 02/KH-UBND của UBND quận Hà Đông về tổ chức hội nghị đại biểu nhân dân năm 2017.")
+    assert plan.meetings == []

@@ -36,6 +36,9 @@ HOSTED = {"lam-viec", "tham"}
 _WORK = re.compile(r"(?i)^làm việc$")
 _WORK_BEFORE = re.compile(r"(?i)(?:buổi|đến|tới|về|xuống|lên|đoàn|chuyến|thăm và|thăm,)\s+$")
 _WORK_AFTER = re.compile(r"(?i)\s+với\b")
+# a meeting spoken of, not reported: "thực hiện Nghị quyết hội nghị ĐBND", "Nghị quyết Đại hội Đảng bộ
+# tỉnh", "Kế hoạch ... về tổ chức hội nghị ĐBND năm 2017"
+_DOCUMENT_OF = re.compile(r"(?i)(?:nghị quyết|kết luận|văn kiện|tinh thần|về\s+(?:việc\s+)?tổ chức)\s+$")
 _HOST_AT = re.compile(r"(?i)\btại\s+(?:trụ sở|văn phòng|cơ quan)?\s*(?:của\s+)?$")
 # honours handed out at a ceremony: who receives them was there ("trao bằng khen cho Công ty A",
 # "20 doanh nghiệp được tôn vinh", "Danh sách các tập thể được khen thưởng: ...")
@@ -230,7 +233,12 @@ def _event_word(pat: re.Pattern, text: str, sent: Span):
     pos = sent.start
     while True:
         m = pat.search(text, pos, sent.end)
-        if m is None or not _WORK.match(m.group(0)):
+        if m is None:
+            return m
+        if _DOCUMENT_OF.search(text, max(sent.start, m.start() - 20), m.start()):
+            pos = m.end()
+            continue
+        if not _WORK.match(m.group(0)):
             return m
         if _WORK_AFTER.match(text, m.end(), sent.end) or _WORK_BEFORE.search(text, max(sent.start, m.start() - 12), m.start()):
             return m
