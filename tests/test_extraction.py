@@ -143,3 +143,10 @@ def test_a_meetings_resolution_is_not_a_meeting(res):
     assert doc.meetings == []
     plan = doc_of(res, "Kế hoạch", "Đây là yêu cầu trong Kế hoạch số 02/KH-UBND của UBND quận Hà Đông về tổ chức hội nghị đại biểu nhân dân năm 2017.")
     assert plan.meetings == []
+
+
+def test_a_meeting_still_to_come_is_not_reported_as_held(res):
+    doc = doc_of(res, "Lễ hội", "Lễ hội cà phê lần thứ 6 do UBND tỉnh Đắk Lắk tổ chức sẽ khai mạc ngày 10/3/2018.")
+    assert doc.meetings == []
+    held = doc_of(res, "Lễ hội", "Tối 10/3/2018, UBND tỉnh Đắk Lắk tổ chức khai mạc lễ hội cà phê lần thứ 6.")
+    assert len(held.meetings) == 1

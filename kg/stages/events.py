@@ -39,6 +39,8 @@ _WORK_AFTER = re.compile(r"(?i)\s+với\b")
 # a meeting spoken of, not reported: "thực hiện Nghị quyết hội nghị ĐBND", "Nghị quyết Đại hội Đảng bộ
 # tỉnh", "Kế hoạch ... về tổ chức hội nghị ĐBND năm 2017"
 _DOCUMENT_OF = re.compile(r"(?i)(?:nghị quyết|kết luận|văn kiện|tinh thần|về\s+(?:việc\s+)?tổ chức)\s+$")
+# a meeting still to come is not reported as held: "sẽ khai mạc ngày 10/3", "dự kiến sẽ khởi công"
+_PLANNED = re.compile(r"(?i)(?<!\w)(?:sẽ|dự kiến|sắp)(?!\w)(?:\s+\S+){0,2}\s+$")
 _HOST_AT = re.compile(r"(?i)\btại\s+(?:trụ sở|văn phòng|cơ quan)?\s*(?:của\s+)?$")
 # honours handed out at a ceremony: who receives them was there ("trao bằng khen cho Công ty A",
 # "20 doanh nghiệp được tôn vinh", "Danh sách các tập thể được khen thưởng: ...")
@@ -235,7 +237,8 @@ def _event_word(pat: re.Pattern, text: str, sent: Span):
         m = pat.search(text, pos, sent.end)
         if m is None:
             return m
-        if _DOCUMENT_OF.search(text, max(sent.start, m.start() - 20), m.start()):
+        if _DOCUMENT_OF.search(text, max(sent.start, m.start() - 20), m.start()) or \
+                _PLANNED.search(text, max(sent.start, m.start() - 30), m.start()):
             pos = m.end()
             continue
         if not _WORK.match(m.group(0)):
