@@ -139,15 +139,7 @@ def events(doc: Doc, res: Resources) -> None:
         # a date of the meeting, not one it commemorates ("ngày 11/6/1948" in a 2017 report)
         date = next((d for d in doc.date_mentions if _in(d.span, sent) and d.marked
                      and not (d.year and doc.ref_year and d.year < doc.ref_year - 1)), None)
-        attendees, last = [], None
-        for s, k in sorted(sent_orgs + sent_people, key=lambda x: x[0].start):
-            between = text[max(m.end(), s.start - 40):s.start]
-            w = _WITH.search(between) if s.start >= m.end() else None
-            if w and w.group(0).lower().startswith("và") and not (last and text[last:s.start].strip() == "và"):
-                w = None  # "và" adds to the ones met ("với Sở A và Sở B"), not to any list ("gồm A, B và C")
-            if w and "," not in between[w.start():] and not _part_of_post(doc, s):
-                attendees.append(k)
-                last = s.end
+        attendees = _met_with(doc, text, m, sent_orgs + sent_people)
         etype = _event_type(res, m.group(0))
         if not organizers and date is None and not (etype in HOSTED and [k for k in attendees if k in doc.entities
                                                                           and doc.entities[k].kind == "org"]):
@@ -177,34 +169,7 @@ def events(doc: Doc, res: Resources) -> None:
         for s, k in sent_people:
             if s.end <= m.start() and k not in attendees:
                 attendees.append(k)
-        location = ""
-        for at in _AT_ANY.finditer(text, sent.start, sent.end):
-            after = [(s, k) for s, k in doc.place_mentions if at.end() <= s.start <= at.end() + 80 and _in(s, sent)]
-            if after:
-                location = after[0][1]  # "tại Nghĩa trang liệt sỹ Quốc gia Vị Xuyên, huyện Vị Xuyên"
-                if _several_places(doc, res, text, after[0], sent):
-                    location = _container(doc, res, location) or location
-                break
-        if not location:
-            for k in organizers:
-                ent = doc.entities.get(k)
-                if ent and ent.jurisdiction and ent.agency_type in ("ubnd", "hdnd", "cap-uy", "mttq"):
-                    location = ent.jurisdiction
-                    break
-        if not location and organizers:
-            location = _territory(doc, organizers[0])
-        if not location:
-            # the place in the organiser's name as written ("Ban Thường vụ Huyện ủy Minh Hóa")
-            held = [s for s, k in sent_orgs if k in organizers]
-            location = next((k for s, k in doc.place_mentions if any(o.start <= s.start < o.end for o in held)), "")
-        if not location:
-            # the place the reporting sentence names ("... đến kiểm tra công tác chuẩn bị ở Thái Bình"),
-            # not one inside a body's name, and not a country when the story is at home
-            inside = [s for s, _ in sent_orgs]
-            for s, k in doc.place_mentions:
-                if _in(s, sent) and s.start > m.start() and not any(o.start <= s.start < o.end for o in inside):
-                    location = k
-                    break
+        location = _place_of(doc, res, text, m, sent, sent_orgs, organizers)
         if not location and current is not None and etype in VISITS and current.event_type in VISITS:
             location = current.location  # a delegation's next session on the same trip
         if location and location not in doc.entities:
@@ -228,6 +193,48 @@ def events(doc: Doc, res: Resources) -> None:
                           attendees=[a for a in dict.fromkeys(attendees) if a not in organizers], location=location)
         doc.meetings.append(current)
     _people_in_scope(doc)
+
+
+def _met_with(doc: Doc, text: str, m, mentions) -> list[str]:
+    """Those the sentence says the meeting was held with: "với UBND tỉnh", "cùng Sở Y tế và Sở Tài chính"."""
+    out, last = [], None
+    for s, k in sorted(mentions, key=lambda x: x[0].start):
+        between = text[max(m.end(), s.start - 40):s.start]
+        w = _WITH.search(between) if s.start >= m.end() else None
+        if w and w.group(0).lower().startswith("và") and not (last and text[last:s.start].strip() == "và"):
+            w = None  # "và" adds to the ones met ("với Sở A và Sở B"), not to any list ("gồm A, B và C")
+        if w and "," not in between[w.start():] and not _part_of_post(doc, s):
+            out.append(k)
+            last = s.end
+    return out
+
+
+def _place_of(doc: Doc, res: Resources, text: str, m, sent: Span, sent_orgs, organizers: list[str]) -> str:
+    """Where the meeting was held: the place named after "tại"/"ở", else the territory of the body that
+    held it, else a place the sentence names after the event word."""
+    for at in _AT_ANY.finditer(text, sent.start, sent.end):
+        after = [(s, k) for s, k in doc.place_mentions if at.end() <= s.start <= at.end() + 80 and _in(s, sent)]
+        if after:
+            location = after[0][1]  # "tại Nghĩa trang liệt sỹ Quốc gia Vị Xuyên, huyện Vị Xuyên"
+            if _several_places(doc, res, text, after[0], sent):
+                location = _container(doc, res, location) or location
+            return location
+    for k in organizers:
+        ent = doc.entities.get(k)
+        if ent and ent.jurisdiction and ent.agency_type in ("ubnd", "hdnd", "cap-uy", "mttq"):
+            return ent.jurisdiction
+    if organizers and (territory := _territory(doc, organizers[0])):
+        return territory
+    # the place in the organiser's name as written ("Ban Thường vụ Huyện ủy Minh Hóa")
+    held = [s for s, k in sent_orgs if k in organizers]
+    named = next((k for s, k in doc.place_mentions if any(o.start <= s.start < o.end for o in held)), "")
+    if named:
+        return named
+    # the place the reporting sentence names ("... đến kiểm tra công tác chuẩn bị ở Thái Bình"),
+    # not one inside a body's name
+    inside = [s for s, _ in sent_orgs]
+    return next((k for s, k in doc.place_mentions if _in(s, sent) and s.start > m.start()
+                 and not any(o.start <= s.start < o.end for o in inside)), "")
 
 
 def _event_word(pat: re.Pattern, text: str, sent: Span):
