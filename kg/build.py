@@ -66,12 +66,12 @@ def build(paths: Iterable[str], store: ox.Store, *, validate: bool = True,
     report = BuildReport()
     load_ontology(store)
     load_gazetteer(store)
-    res = Resources.load()
     validator = None
     if validate:
         from .validate import validate_graph
 
         validator = validate_graph
+    res = Resources.load()
     for item in iter_files(list(paths)):
         if isinstance(item, ReadError):
             report.failures.append(str(item))
