@@ -40,23 +40,35 @@ class Emitter:
         self.graph = graph_of(doc.key)
         self.article = thing("article", doc.key)
         self.context = NamedNode(f"{self.article.value}#char=0,{len(doc.article.text)}")
-        self.triples: list[tuple] = []
+        self._quads: dict[Quad, None] = {}  # in the order first added, each once
         self.facts = 0
-        self._sentence_of: dict[int, NamedNode] = {}
+        self._spans: dict[tuple[int, int, NamedNode], NamedNode] = {}
+        self._offsets: dict[int, Literal] = {}
 
     def add(self, s, p, o):
-        self.triples.append((s, p, o))
+        self._quads[Quad(s, p, o, self.graph)] = None
 
     def quads(self) -> list[Quad]:
-        g = self.graph
-        return list(dict.fromkeys(Quad(s, p, o, g) for s, p, o in self.triples))
+        return list(self._quads)
+
+    def _offset(self, value: int) -> Literal:
+        lit = self._offsets.get(value)
+        if lit is None:
+            lit = self._offsets[value] = Literal(str(value), datatype=XSD.nonNegativeInteger)
+        return lit
 
     # --- text -----------------------------------------------------------------------------------
     def span(self, span: Span, kind: NamedNode = NIF.Phrase) -> NamedNode:
-        node = NamedNode(f"{self.article.value}#char={span.start},{span.end}")
+        # A span's triples depend only on its offsets and kind: written the first time it is asked
+        # for (a sentence is asked for by every phrase in it), its node reused after that.
+        key = (span.start, span.end, kind)
+        node = self._spans.get(key)
+        if node is not None:
+            return node
+        node = self._spans[key] = NamedNode(f"{self.article.value}#char={span.start},{span.end}")
         self.add(node, RDF.type, kind)  # the offset-based URI scheme is declared once, on the context
-        self.add(node, NIF.beginIndex, _lit(span.start, dtype=XSD.nonNegativeInteger))
-        self.add(node, NIF.endIndex, _lit(span.end, dtype=XSD.nonNegativeInteger))
+        self.add(node, NIF.beginIndex, self._offset(span.start))
+        self.add(node, NIF.endIndex, self._offset(span.end))
         self.add(node, NIF.anchorOf, Literal(self.doc.article.text[span.start:span.end]))
         self.add(node, NIF.referenceContext, self.context)
         if kind != NIF.Sentence:

@@ -324,6 +324,9 @@ def _labels(u: Unit) -> list[str]:
     return [u.full_name, u.name, *u.alt_names]
 
 
+LOOKUP_MEMO = 100_000  # names remembered by Gazetteer.lookup (a few MB at most)
+
+
 class Gazetteer:
     """All units, indexed by key, parent and name."""
 
@@ -337,6 +340,7 @@ class Gazetteer:
         self._loose_full: dict[str, list[Unit]] = defaultdict(list)
         self._loose_name: dict[str, list[Unit]] = defaultdict(list)
         self._code: dict[str, list[Unit]] = defaultdict(list)
+        self._lookups: dict[tuple, tuple[Unit, ...]] = {}  # memo of lookup(): the index never changes
         keys: dict[str, tuple[str, str]] = {}  # memo: many communes share a name
         for u in units:
             self.units[u.key] = u
@@ -408,6 +412,16 @@ class Gazetteer:
 
     def lookup(self, name: str, level: str | None = None, type_word: str | None = None) -> list[Unit]:
         """Units named `name` (any era), best-formed first; `type_word` and `level` restrict them."""
+        # Extraction asks for the same few names again and again (~200 lookups an article).
+        memo = (name, level, type_word)
+        hits = self._lookups.get(memo)
+        if hits is None:
+            if len(self._lookups) >= LOOKUP_MEMO:
+                self._lookups.clear()
+            hits = self._lookups[memo] = tuple(self._lookup(name, level, type_word))
+        return list(hits)
+
+    def _lookup(self, name: str, level: str | None, type_word: str | None) -> list[Unit]:
         k = match_key(name)
         if not k:
             return []

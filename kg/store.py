@@ -37,8 +37,12 @@ def replace_graph(store: ox.Store, graph: ox.NamedNode, quads: Iterable[ox.Quad]
     """Replace the content of `graph` by `quads` in one transaction; returns the triple count."""
     quads = list(quads)
     if not store.contains_named_graph(graph):
-        # A new graph: one atomic `extend` (much faster than parsing a SPARQL update).
-        fresh = list(dict.fromkeys(ox.Quad(q.subject, q.predicate, q.object, graph) for q in quads))
+        # A new graph: one atomic `extend` (much faster than parsing a SPARQL update). Quads
+        # already in `graph` (what emit gives) go as they are: re-making them costs ~2 ms an article.
+        if all(q.graph_name == graph for q in quads):
+            fresh = list(dict.fromkeys(quads))
+        else:
+            fresh = list(dict.fromkeys(ox.Quad(q.subject, q.predicate, q.object, graph) for q in quads))
         store.extend(fresh)
         return len(fresh)
     triples = {f"{q.subject} {q.predicate} {q.object} ." for q in quads}

@@ -46,6 +46,8 @@ class NS:
         term = self._terms.get(name)
         if term is None:
             term = self._terms[name] = NamedNode(self.base + name)
+            if name.isidentifier() and name not in ("base",):
+                self.__dict__[name] = term  # `NS.name` is then a plain attribute, without __getattr__
         return term
 
 
