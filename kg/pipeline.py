@@ -61,14 +61,17 @@ def stage(requires: tuple[str, ...] = (), assigns: tuple[str, ...] = ()):
     return register
 
 
-# Importing a stage module registers its stages; this order is the pipeline's order.
+# Importing a stage module registers its stages; this order is the pipeline's order, whatever
+# order the modules happen to be imported in (a test may import one of them first).
 STAGE_MODULES = ("segment", "dates", "names", "orgs", "people", "events", "programs", "figures")
 
 
-def _load_stages() -> list[Stage]:
+@functools.cache
+def _load_stages() -> tuple[Stage, ...]:
     for name in STAGE_MODULES:
         importlib.import_module(f"{__package__}.stages.{name}")
-    return STAGES
+    rank = {name: i for i, name in enumerate(STAGE_MODULES)}
+    return tuple(sorted(STAGES, key=lambda st: rank.get(st.fn.__module__.rsplit(".", 1)[-1], len(rank))))
 
 
 def extract(article: Article, res: Resources) -> Doc:

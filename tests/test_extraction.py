@@ -150,3 +150,20 @@ def test_a_meeting_still_to_come_is_not_reported_as_held(res):
     assert doc.meetings == []
     held = doc_of(res, "Lễ hội", "Tối 10/3/2018, UBND tỉnh Đắk Lắk tổ chức khai mạc lễ hội cà phê lần thứ 6.")
     assert len(held.meetings) == 1
+
+
+@pytest.mark.parametrize("text", ["Sở của tỉnh Nghệ An đã họp.", "Hội của huyện Quỳnh Lưu họp.", "Ban của tỉnh đã họp."])
+def test_a_head_followed_by_cua_and_a_place_names_no_body(res, text):
+    doc = doc_of(res, "Tin", text)  # once an IndexError that failed the whole article
+    assert not any(k.endswith("cua") for _, k in doc.org_mentions)
+
+
+def test_stages_run_in_pipeline_order_whatever_was_imported_first():
+    import subprocess
+    import sys
+    code = ("import kg.stages.orgs\nfrom kg.pipeline import Resources, extract\nfrom kg.reader import from_json\n"
+            "doc = extract(from_json({'title': 'x', 'body': 'UBND tỉnh Nghệ An họp.'}, 't'), Resources.load())\n"
+            "print(len(doc.org_mentions))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0, out.stderr[-2000:]
+    assert out.stdout.strip().splitlines()[-1] == "1"

@@ -266,9 +266,9 @@ class OrgReader:
                     name_end = stop = wm.end(1)
                     words += 1
                 if self.norm[name_start:name_end].split()[-1].lower() == "của" and self.place_at(name_end, end):
-                    name_end = name_start + self.norm[name_start:name_end].rstrip().rfind(" ")  # "... của tỉnh"
-                if self.norm[name_start:name_end].split()[-1].lower() in {"và", "&", "của"}:
-                    return None
+                    name_end = name_start + max(0, self.norm[name_start:name_end].rstrip().rfind(" "))  # "... của tỉnh"
+                if self.norm[name_start:name_end].split()[-1:] in ([], ["và"], ["&"], ["của"]):
+                    return None  # no name, or one cut at a joining word
                 if all(w.lower() in LEGAL_WORDS for w in self.norm[name_start:name_end].split()):
                     return None  # "Công ty CP", "Công ty TNHH": no name yet
             else:
