@@ -1,13 +1,17 @@
 """SPARQL service throughput and latency: vnkg serve against `oxigraph serve` and rdflib-endpoint.
 
-For each server, each query of the mix and 1 and 8 concurrent clients: requests per second and p50 /
-p99 latency over a fixed time. Clients are separate processes (no shared GIL) that keep one HTTP/1.1
-connection each and read every answer whole. The servers run one at a time on the same data:
+For each server, each query of the mix, and the whole mix (each client sending its queries in
+turn), with 1 and 8 concurrent clients: requests per second and p50 / p99 latency over a fixed
+time. Clients are separate processes (no shared GIL) that keep one HTTP/1.1 connection each, send
+requests encoded once and read every answer whole (`RawClient`: ~0.05 ms of CPU per request where
+http.client took ~0.2 ms, which on a 2-core machine took a third of the CPU from the server under
+test). The servers run one at a time on the same data:
 
-- vnkg     `vnkg serve` with its defaults: every limit and check on (time limit in killable worker
-           processes, row cap, SERVICE/LOAD guard, metrics, CORS), `--query-workers` as given
-- vnkg-granian  the same app (server.wsgi) under granian, a Rust HTTP server for WSGI apps, when it
-           is installed in the project's virtualenv (not a dependency: `--servers` names it)
+- vnkg     `vnkg serve` with its defaults (granian): every limit and check on (time limit in
+           killable worker processes, row cap, SERVICE/LOAD guard, metrics, CORS),
+           `--query-workers` and `--threads` as given
+- vnkg-waitress  the same with `--server waitress`; vnkg-tN  the same with `--threads N` (only
+           when `--servers` names them)
 - oxigraph `oxigraph serve-read-only --union-default-graph` over the same quads (PyPI `oxigraph`,
            the Rust server), loaded from `vnkg export --format nquads`
 - rdflib   `rdflib-endpoint serve` of the same N-Quads (rdflib's in-memory Dataset, union default
@@ -150,22 +154,104 @@ def request(port: int, path: str, query: str, accept: str, timeout: float = 120,
             conn.close()
 
 
-def _client(port, path, queries, accept, seconds, start_at, out, timeout):
+class RawClient:
+    """A lean HTTP/1.1 keep-alive client for the measuring loop: requests are encoded once, answers
+    are read whole (Content-Length or chunked) with a few byte searches. http.client costs ~0.2 ms
+    of CPU per request, as much as the server under test; on a 2-core machine the clients then take
+    a third of the CPU from the server and the numbers say more about the client than the server."""
+
+    def __init__(self, port: int, timeout: float):
+        self.sock = socket.create_connection(("127.0.0.1", port), timeout=timeout)
+        self.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        self.buf = b""
+
+    @staticmethod
+    def encode(path: str, query: str, accept: str) -> bytes:
+        target = path + "?" + urllib.parse.urlencode({"query": query})
+        return f"GET {target} HTTP/1.1\r\nHost: 127.0.0.1\r\nAccept: {accept}\r\n\r\n".encode()
+
+    def _more(self) -> None:
+        data = self.sock.recv(65536)  # under malloc's mmap threshold: no page faults per read
+        if not data:
+            raise ConnectionError("the server closed the connection")
+        self.buf += data
+
+    def request(self, raw: bytes) -> tuple[int, bytes]:
+        self.sock.sendall(raw)
+        while (end := self.buf.find(b"\r\n\r\n")) < 0:
+            self._more()
+        head, self.buf = self.buf[:end].lower(), self.buf[end + 4 :]
+        status = int(head[9:12])
+        if (i := head.find(b"\r\ncontent-length:")) >= 0:
+            length = int(head[i + 17 :].split(b"\r\n", 1)[0])
+            while len(self.buf) < length:
+                self._more()
+            body, self.buf = self.buf[:length], self.buf[length:]
+        elif b"chunked" in head:
+            chunks = []
+            while True:
+                while (eol := self.buf.find(b"\r\n")) < 0:
+                    self._more()
+                size = int(self.buf[:eol].split(b";")[0], 16)
+                while len(self.buf) < eol + 2 + size + 2:
+                    self._more()
+                chunks.append(self.buf[eol + 2 : eol + 2 + size])
+                self.buf = self.buf[eol + 2 + size + 2 :]
+                if size == 0:
+                    break
+            body = b"".join(chunks)
+        else:
+            raise ConnectionError("an answer without Content-Length or chunks")
+        if b"connection: close" in head:
+            raise ConnectionError("the server closes the connection")
+        return status, body
+
+    def close(self) -> None:
+        self.sock.close()
+
+
+class StdlibClient:
+    """http.client, as the bench had it before RawClient (--client http.client): for comparison."""
+
+    def __init__(self, port: int, timeout: float):
+        self.port, self.conn = port, http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
+
+    @staticmethod
+    def encode(path: str, query: str, accept: str):
+        return path, query, accept
+
+    def request(self, raw) -> tuple[int, bytes]:
+        path, query, accept = raw
+        try:
+            return request(self.port, path, query, accept, conn=self.conn)
+        except http.client.HTTPException as exc:
+            raise ConnectionError(str(exc)) from None
+
+    def close(self) -> None:
+        self.conn.close()
+
+
+CLIENTS = {"raw": RawClient, "http.client": StdlibClient}
+
+
+def _client(port, path, queries, seconds, start_at, out, timeout, kind="raw"):
+    Client = CLIENTS[kind]
+    raws = [Client.encode(path, q, accept) for q, accept in queries]
     while time.time() < start_at:
         time.sleep(0.001)
-    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
+    conn = Client(port, timeout)
     latencies, errors, i = [], 0, 0
     end = start_at + seconds
     while time.time() < end:
-        query = queries[i % len(queries)]
+        raw = raws[i % len(raws)]
         i += 1
         t = time.perf_counter()
         try:
-            status, _ = request(port, path, query, accept, conn=conn)
-        except (OSError, http.client.HTTPException):
+            status, _ = conn.request(raw)
+        except (OSError, ValueError):
             errors += 1
             conn.close()
-            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
+            conn = Client(port, timeout)
             continue
         if status == 200:
             latencies.append(time.perf_counter() - t)
@@ -175,11 +261,17 @@ def _client(port, path, queries, accept, seconds, start_at, out, timeout):
     out.put((latencies, errors, time.time() - start_at))
 
 
-def measure(port, path, queries, accept, clients: int, seconds: float, timeout: float) -> dict:
+CLIENT_KIND = "raw"  # --client
+
+
+def measure(port, path, queries: list[tuple[str, str]], clients: int, seconds: float, timeout: float) -> dict:
+    """Each client sends `queries` (query, Accept) in turn, starting at its own place in the list."""
     ctx = mp.get_context("fork")
     out = ctx.Queue()
     start_at = time.time() + 0.5
-    procs = [ctx.Process(target=_client, args=(port, path, queries, accept, seconds, start_at, out, timeout)) for _ in range(clients)]
+    step = max(1, len(queries) // clients)
+    procs = [ctx.Process(target=_client, args=(port, path, queries[k * step :] + queries[: k * step], seconds, start_at, out, timeout, CLIENT_KIND))
+             for k in range(clients)]
     for p in procs:
         p.start()
     results = [out.get() for _ in procs]
@@ -245,22 +337,39 @@ def queries_for(template: str, iris: dict[str, list[str]]) -> list[str]:
 # --- the run --------------------------------------------------------------------------------------
 
 
-def run_server(server: Server, iris, seconds: float, concurrency: list[int], timeout: float) -> dict:
+def run_server(server: Server, iris, seconds: float, concurrency: list[int], timeout: float, only=None) -> dict:
     results = {}
+    mix = []
     for name, (template, accept) in MIX.items():
         queries = queries_for(template, iris)
+        mix.append([(q, accept) for q in queries])
+        if only and name not in only:
+            continue
         status, media, body = fetch(server.port, server.path, queries[0], accept, timeout)  # warm up, check
         if status != 200:
             print(f"  {server.name} {name}: HTTP {status}: {body[:200]!r}", file=sys.stderr)
         results[f"{name}|size"] = answer_size(body, media) if status == 200 else None
         for clients in concurrency:
-            r = measure(server.port, server.path, queries, accept, clients, seconds, timeout)
-            results[f"{name}|{clients}"] = r
-            p50 = f"{r['p50_ms']:.1f}" if r["p50_ms"] is not None else "-"
-            print(f"  {server.name:<8} {name:<13} c={clients}  {r['rps']:8.1f} rps  p50 {p50:>8} ms  "
-                  f"p99 {r['p99_ms'] or 0:8.1f} ms  errors {r['errors']}", flush=True)
+            results[f"{name}|{clients}"] = _report(server, name, clients, measure(server.port, server.path, [(q, accept) for q in queries], clients, seconds, timeout))
+    if not only or "mix" in only:
+        # The whole mix: each client sends the queries of the mix in turn (ask, point lookup, ...,
+        # construct, then the next IRIs), each of its kind with its own Accept.
+        rounds = [q for group in zip(*(cycle_to(m, max(map(len, mix))) for m in mix)) for q in group]
+        for clients in concurrency:
+            results[f"mix|{clients}"] = _report(server, "mix", clients, measure(server.port, server.path, rounds, clients, seconds, timeout))
     results["rss_mb"] = server.rss_mb()
     return results
+
+
+def cycle_to(items: list, n: int) -> list:
+    return [items[i % len(items)] for i in range(n)]
+
+
+def _report(server: Server, name: str, clients: int, r: dict) -> dict:
+    p50 = f"{r['p50_ms']:.1f}" if r["p50_ms"] is not None else "-"
+    print(f"  {server.name:<8} {name:<13} c={clients}  {r['rps']:8.1f} rps  p50 {p50:>8} ms  "
+          f"p99 {r['p99_ms'] or 0:8.1f} ms  errors {r['errors']}", flush=True)
+    return r
 
 
 def fetch(port: int, path: str, query: str, accept: str, timeout: float):
@@ -292,12 +401,14 @@ def table(all_results: dict, concurrency: list[int]) -> str:
     ours = [n for n in names if n.startswith("vnkg")]
     others = [n for n in ("oxigraph", "rdflib") if n in all_results]
     ratio_heads = [f"{a} ÷ {b}" for a in ours for b in others]
-    lines = ["| query | clients | " + " | ".join(f"{n} rps | {n} p50 / p99 ms" for n in names) + " | " + " | ".join(ratio_heads) + " |",
-             "|---|---|" + "---|---|" * len(names) + "---|" * len(ratio_heads)]
+    p99_heads = [f"{a} p99 ÷ oxigraph p99" for a in ours] if "oxigraph" in all_results else []
+    lines = ["| query | clients | " + " | ".join(f"{n} rps | {n} p50 / p99 ms" for n in names) + " | " + " | ".join(ratio_heads + p99_heads) + " |",
+             "|---|---|" + "---|---|" * len(names) + "---|" * (len(ratio_heads) + len(p99_heads))]
     sizes = []
-    for query in MIX:
+    for query in [q for q in list(MIX) + ["mix"] if any(f"{q}|{concurrency[0]}" in r for r in all_results.values())]:
         answers = {n: all_results[n].get(f"{query}|size") for n in names}
-        sizes.append(f"- {query}: " + ", ".join(f"{n} {a}" for n, a in answers.items())
+        if query != "mix":
+            sizes.append(f"- {query}: " + ", ".join(f"{n} {a}" for n, a in answers.items())
                      + ("" if len(set(answers.values())) == 1 else "  **(the answers differ)**"))
         for clients in concurrency:
             key = f"{query}|{clients}"
@@ -313,6 +424,9 @@ def table(all_results: dict, concurrency: list[int]) -> str:
                 for b in others:
                     ra, rb = all_results[a].get(key, {}).get("rps"), all_results[b].get(key, {}).get("rps")
                     ratios.append(f"{ra / rb:.2f}×" if ra and rb else "–")
+            for a in ours if p99_heads else []:
+                pa, pb = all_results[a].get(key, {}).get("p99_ms"), all_results["oxigraph"].get(key, {}).get("p99_ms")
+                ratios.append(f"{pa / pb:.1f}×" if pa and pb else "–")
             lines.append(f"| {query} | {clients} | " + " | ".join(cells) + " | " + " | ".join(ratios) + " |")
     return "\n".join(lines) + "\n\nSize of the first answer of each query:\n" + "\n".join(sizes)
 
@@ -331,11 +445,15 @@ def main(argv=None) -> int:
     ap.add_argument("--seconds", type=float, default=8.0, help="measuring time per query and concurrency")
     ap.add_argument("--rdflib-seconds", type=float, default=4.0)
     ap.add_argument("--concurrency", default="1,8")
+    ap.add_argument("--queries", default=",".join(list(MIX) + ["mix"]), help="queries of the mix to run (comma separated; mix: all of them in turn)")
     ap.add_argument("--query-workers", type=int, default=2, help="vnkg's query worker processes")
-    ap.add_argument("--threads", type=int, default=16, help="vnkg's server threads")
+    ap.add_argument("--threads", type=int, default=None, help="vnkg's server threads (default: vnkg serve's)")
     ap.add_argument("--timeout", type=float, default=120.0, help="client timeout per request (s)")
     ap.add_argument("--json", help="write the results here")
+    ap.add_argument("--client", choices=sorted(CLIENTS), default="raw", help="the measuring clients' HTTP code")
     args = ap.parse_args(argv)
+    global CLIENT_KIND
+    CLIENT_KIND = args.client
     concurrency = [int(c) for c in args.concurrency.split(",")]
     servers = args.servers.split(",")
     tools = Path(args.tools_venv) / "bin"
@@ -353,16 +471,14 @@ def main(argv=None) -> int:
         iris = None
         for name in servers:
             port = free_port()
-            if name == "vnkg":
+            if name in ("vnkg", "vnkg-waitress") or name.startswith("vnkg-t"):
+                # vnkg-tN: with N threads
+                threads = name[len("vnkg-t"):] if name.startswith("vnkg-t") else args.threads
                 cmd = [str(ROOT / ".venv" / "bin" / "vnkg"), "serve", "--store", str(store), "--host", "127.0.0.1", "--port", str(port),
-                       "--query-workers", str(args.query_workers), "--threads", str(args.threads), "--update-token", "bench"]
-                server = Server("vnkg", cmd, port, "/sparql")
-            elif name == "vnkg-granian":
-                # The same app under granian (a Rust HTTP server for WSGI), if it is installed.
-                cmd = [str(ROOT / ".venv" / "bin" / "granian"), "--interface", "wsgi", "--host", "127.0.0.1", "--port", str(port),
-                       "--workers", "1", "--blocking-threads", str(args.threads), "--working-dir", str(ROOT), "server.wsgi:app"]
-                env = {**os.environ, "VNKG_STORE": str(store), "VNKG_QUERY_WORKERS": str(args.query_workers), "VNKG_UPDATE_TOKEN": "bench"}
-                server = Server("vnkg-granian", cmd, port, "/sparql", env=env)
+                       "--query-workers", str(args.query_workers), "--update-token", "bench"]
+                cmd += ["--threads", str(threads)] if threads else []
+                cmd += ["--server", "waitress"] if name == "vnkg-waitress" else []
+                server = Server(name, cmd, port, "/sparql")
             elif name == "oxigraph":
                 location = work / "oxigraph"
                 subprocess.run([str(tools / "oxigraph"), "load", "--location", str(location), "--file", str(dump)], check=True,
@@ -380,7 +496,7 @@ def main(argv=None) -> int:
                     print(f"data: {count_quads(port) if name != 'rdflib' else '?'} quads; "
                           f"{len(iris['article'])} articles, {len(iris['agency'])} agencies, {len(iris['place'])} places sampled", flush=True)
                 seconds = args.rdflib_seconds if name == "rdflib" else args.seconds
-                results[name] = run_server(server, iris, seconds, concurrency, args.timeout)
+                results[name] = run_server(server, iris, seconds, concurrency, args.timeout, args.queries.split(","))
             finally:
                 server.stop()
     print()

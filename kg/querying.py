@@ -36,9 +36,12 @@ has its own FROM / FROM NAMED.
 from __future__ import annotations
 
 import atexit
+import dataclasses
 import multiprocessing
 import os
+import pickle
 import queue
+import select
 import threading
 import time
 import weakref
@@ -292,12 +295,21 @@ class LocalRunner:
 
 
 class _Worker:
+    """One worker process and its end of the pipe: raw length-prefixed messages (`_pack` /
+    `_unpack`), and a poll object made once (multiprocessing's own `poll` builds a selector per call)."""
+
     def __init__(self, ctx, path: str):
         self.conn, child = ctx.Pipe(duplex=True)
         self.process = ctx.Process(target=_worker_main, args=(child, path, os.getpid()), daemon=True, name="vnkg-query")
         self.process.start()
         child.close()
         self.ready = False
+        self._poll = select.poll()
+        self._poll.register(self.conn.fileno(), select.POLLIN)
+
+    def wait(self, seconds: float) -> bool:
+        """Is there something to read (an answer, or EOF) within `seconds`?"""
+        return bool(self._poll.poll(max(0, int(seconds * 1000))))
 
     def kill(self) -> None:
         try:
@@ -309,7 +321,7 @@ class _Worker:
 
     def stop(self) -> None:
         try:
-            self.conn.send(None)
+            self.conn.send_bytes(_STOP)
         except (OSError, ValueError):
             pass
         self.process.join(1)
@@ -317,6 +329,48 @@ class _Worker:
             self.kill()
         else:
             self.conn.close()
+
+
+# Messages on a worker's pipe are pickled tuples of plain values (a dataclass costs a class lookup
+# and a __dict__ to pickle; per query that was a tenth of the pipe's cost).
+_STOP = b"stop"
+_REQUEST_FIELDS = tuple(f.name for f in dataclasses.fields(QueryRequest))
+
+
+def _pack(generation: int, req: QueryRequest) -> bytes:
+    return pickle.dumps((generation,) + tuple(getattr(req, name) for name in _REQUEST_FIELDS), pickle.HIGHEST_PROTOCOL)
+
+
+def _unpack(message: bytes) -> tuple[int, QueryRequest]:
+    values = pickle.loads(message)
+    return values[0], QueryRequest(*values[1:])
+
+
+def _pack_answer(a: QueryAnswer) -> bytes:
+    return pickle.dumps(("ok", a.kind, a.format, a.media_type, a.body, a.truncated, a.count), pickle.HIGHEST_PROTOCOL)
+
+
+def _pack_error(name: str, message: str) -> bytes:
+    return pickle.dumps(("error", name, message), pickle.HIGHEST_PROTOCOL)
+
+
+class _Slots:
+    """A counting semaphore that never blocks: `acquire(blocking=False)` and `release`."""
+
+    def __init__(self, n: int):
+        self._tokens: queue.SimpleQueue[None] = queue.SimpleQueue()
+        for _ in range(n):
+            self._tokens.put(None)
+
+    def acquire(self, blocking: bool = False) -> bool:
+        try:
+            self._tokens.get(blocking)
+            return True
+        except queue.Empty:
+            return False
+
+    def release(self) -> None:
+        self._tokens.put(None)
 
 
 class QueryPool:
@@ -335,8 +389,11 @@ class QueryPool:
         self.timeout = timeout
         self.size = max(1, workers)
         self._ctx = multiprocessing.get_context(start_method)
-        self._idle: queue.Queue[_Worker] = queue.Queue()
-        self._slots = threading.BoundedSemaphore(self.size + max(0, queue_size))
+        # SimpleQueue (C) rather than Queue / Semaphore (Python, on a Condition): with a dozen
+        # server threads waiting for two workers, waking a waiter through a Condition cost more
+        # GIL hand-offs than the rest of a point lookup.
+        self._idle: queue.SimpleQueue[_Worker] = queue.SimpleQueue()
+        self._slots = _Slots(self.size + max(0, queue_size))
         self._waiters = max(0, queue_size)
         self._lock = threading.Lock()
         self._generation = 0
@@ -376,7 +433,9 @@ class QueryPool:
                 worker = self._idle.get(timeout=wait)
             except queue.Empty:
                 raise Busy("the server is busy: no query worker became free; try again shortly") from None
-            if not worker.process.is_alive():  # died while idle (killed from outside): replace it quietly
+            # Died while idle (killed from outside): replace it quietly. A ready worker has nothing
+            # to say between queries, so anything to read is its EOF.
+            if worker.wait(0) if worker.ready else not worker.process.is_alive():
                 worker = self._replace(worker)
             # `held[0]` is the worker to put back: `_ask` swaps in a fresh one when it kills one.
             held = [worker]
@@ -391,24 +450,24 @@ class QueryPool:
         worker = held[0]
         try:
             if not worker.ready:
-                if not worker.conn.poll(STARTUP_TIMEOUT):
+                if not worker.wait(STARTUP_TIMEOUT):
                     raise EOFError("no ready message")
-                worker.conn.recv()
+                worker.conn.recv_bytes()
                 worker.ready = True
-            worker.conn.send((self._generation, req))
-            if not worker.conn.poll(limit):
+            worker.conn.send_bytes(_pack(self._generation, req))
+            if not worker.wait(limit):
                 held[0] = self._replace(worker)
                 raise QueryTimeout(
                     f"the query was stopped after the time limit of {limit:g} s; "
                     "narrow it (LIMIT, more specific patterns) and try again"
                 )
-            status, payload = worker.conn.recv()
+            reply = pickle.loads(worker.conn.recv_bytes())
         except (EOFError, OSError):
             held[0] = self._replace(worker)
             raise QueryFailed("the query worker stopped unexpectedly; the query was not answered") from None
-        if status == "ok":
-            return payload
-        name, message = payload
+        if reply[0] == "ok":
+            return QueryAnswer(*reply[1:])
+        _, name, message = reply
         raise _ERRORS.get(name, QueryFailed)(message)
 
     def _start(self) -> _Worker:
@@ -470,33 +529,33 @@ def _worker_main(conn, path: str, parent_pid: int) -> None:
     store = None
     generation = None
     opened = 0.0
-    conn.send(("ready", os.getpid()))
+    conn.send_bytes(b"ready")
     while True:
         try:
-            message = conn.recv()
+            message = conn.recv_bytes()
         except (EOFError, OSError):
             return
-        if message is None:
+        if message == _STOP:
             return
-        wanted, req = message
         try:
+            wanted, req = _unpack(message)
             stale = store is None or wanted != generation or time.monotonic() - opened > REOPEN_AFTER
             if stale:
                 store, generation, opened = _open_read_only(path), wanted, time.monotonic()
             try:
-                reply = ("ok", execute(store, req))
+                reply = _pack_answer(execute(store, req))
             except QueryFailed:
                 # A read-only view can miss files the writer compacted away since it opened; reopen
                 # and try once more (not for SERVICE queries, whose failures are the remote's).
                 if not req.retry:
                     raise
                 store, generation, opened = _open_read_only(path), wanted, time.monotonic()
-                reply = ("ok", execute(store, req))
+                reply = _pack_answer(execute(store, req))
         except QueryError as exc:
-            reply = ("error", (type(exc).__name__, exc.message))
+            reply = _pack_error(type(exc).__name__, exc.message)
         except Exception as exc:  # never let a worker die on a bad request
-            reply = ("error", ("QueryFailed", f"the query failed: {type(exc).__name__}: {exc}"))
+            reply = _pack_error("QueryFailed", f"the query failed: {type(exc).__name__}: {exc}")
         try:
-            conn.send(reply)
+            conn.send_bytes(reply)
         except (OSError, ValueError):
             return

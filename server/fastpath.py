@@ -18,11 +18,46 @@ metrics come from the one place they are made.
 
 from __future__ import annotations
 
+import codecs
+from urllib.parse import parse_qsl
+
+from werkzeug.datastructures import ImmutableMultiDict
+from werkzeug.utils import cached_property
 from werkzeug.wrappers import Request
 
 from . import ops, sparql
 
 PATHS = ("/sparql", "/query")
+
+
+def parse_query_string(raw: bytes) -> list[tuple[str, str]]:
+    """The pairs of a query string, as werkzeug's `Request.args` reads them, at C speed.
+
+    urllib's `unquote` is pure Python and builds a list item per escape: a percent-encoded query
+    of 300 characters took ~30 µs, a tenth of the web process' time on a point lookup. Here each
+    part's escapes become `\\xHH` and `codecs.escape_decode` (C) turns them into bytes, decoded as
+    strict UTF-8; a part this cannot read (a malformed escape, bytes that are not UTF-8) goes to
+    werkzeug's own parsing, so the result is always the same as its.
+    """
+    text = raw.decode()  # as werkzeug does (an error here is its error too)
+    try:
+        return [(_unquote(name), _unquote(value)) for name, _, value in (pair.partition("=") for pair in text.split("&") if pair)]
+    except ValueError:  # UnicodeDecodeError is one
+        return parse_qsl(text, keep_blank_values=True, errors="werkzeug.url_quote")
+
+
+def _unquote(part: str) -> str:
+    part = part.replace("+", " ")
+    if "%" not in part:
+        return part
+    escaped = part.replace("\\", "\\\\").replace("%", "\\x").encode("utf-8")
+    return codecs.escape_decode(escaped)[0].decode("utf-8")
+
+
+class FastRequest(Request):
+    @cached_property
+    def args(self) -> ImmutableMultiDict:
+        return ImmutableMultiDict(parse_query_string(self.query_string))
 
 
 class FastPath:
@@ -39,7 +74,7 @@ class FastPath:
             return self.flask_wsgi(environ, start_response)
         app = self.app
         settings = app.config["SETTINGS"]
-        req = Request(environ)
+        req = FastRequest(environ)
         try:
             op, text, params = sparql.read_operation(req, settings)
             if op is None:  # the help page or the Service Description: Flask's

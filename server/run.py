@@ -1,12 +1,21 @@
-"""Run the service: `serve(settings)` starts the app under waitress.
+"""Run the service: `serve(settings)` starts the app under granian (or waitress).
 
 The CLI (`vnkg serve`) builds Settings from its flags and the environment and calls `serve`.
+
+granian (the default, `server = "granian"`) is a Rust HTTP server for WSGI apps: the HTTP work is
+done outside Python, which on a point lookup was about half the web process' CPU under waitress
+(bench/README.md). It runs one worker process (one writer: the store is opened there, never in this
+process) with `threads` Python threads running the app. Requests beyond those threads wait in
+granian's queue, not in Python. waitress (`server = "waitress"`) runs the app in this process, for
+platforms without granian's wheels.
 """
 
 from __future__ import annotations
 
+import functools
 import ipaddress
 import signal
+import socket
 import sys
 import threading
 
@@ -15,6 +24,9 @@ from kg.config import Settings
 
 class ServeError(ValueError):
     """The server cannot start: unsafe settings or an address it cannot listen on."""
+
+
+SERVERS = ("granian", "waitress")
 
 
 def is_loopback(host: str) -> bool:
@@ -37,6 +49,64 @@ def serve(settings: Settings) -> None:
             f"refusing to open anonymous updates on {settings.host}: allow_anonymous_update is for a "
             "loopback address (127.0.0.1, ::1, localhost); give an update token instead"
         )
+    if settings.server not in SERVERS:
+        raise ServeError(f"unknown server {settings.server!r}: use one of {', '.join(SERVERS)}")
+    if settings.server == "waitress":
+        return _serve_waitress(settings)
+    port = _check_address(settings.host, settings.port)
+    _announce(settings, port)
+    _serve_granian(settings, port)
+
+
+def _check_address(host: str, port: int) -> int:
+    """Fail early, with a clear message, on an address granian could not bind; the port it gets."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    try:
+        with socket.socket(family, socket.SOCK_STREAM) as probe:
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            probe.bind((host.strip("[]"), port))
+            probe.listen(1)
+            return probe.getsockname()[1] if port == 0 else port
+    except OSError as exc:
+        raise ServeError(f"cannot listen on {host}:{port}: {exc.strerror or exc}") from None
+
+
+def _announce(settings: Settings, port: int) -> None:
+    host = f"[{settings.host}]" if ":" in settings.host else settings.host
+    url = f"http://{host}:{port}/"
+    mode = "read-write (token)" if settings.update_token else ("read-write (anonymous)" if settings.allow_anonymous_update else "read-only")
+    print(f"vnkg: serving {settings.store} at {url}  (SPARQL: {url}sparql, {mode})", flush=True)
+
+
+def _app_for(settings: Settings):
+    """The app, made in granian's worker process (a module-level function: it may be pickled)."""
+    from . import create_app
+
+    return create_app(settings)
+
+
+def _serve_granian(settings: Settings, port: int) -> None:
+    from granian import Granian
+    from granian.constants import HTTPModes, Interfaces
+    from granian.log import LogLevels
+
+    server = Granian(
+        "vnkg",  # a name only: the app comes from target_loader
+        address=settings.host.strip("[]"),
+        port=port,
+        interface=Interfaces.WSGI,
+        workers=1,  # one writer
+        blocking_threads=max(1, settings.threads),
+        http=HTTPModes.http1,
+        websockets=False,
+        log_level=LogLevels.error,  # its warning about "many" threads on few cores is not ours
+    )
+    # granian handles SIGINT / SIGTERM: it stops its worker, whose query workers (daemonic
+    # children) are stopped as it exits; a query worker whose server died exits by itself.
+    server.serve(target_loader=functools.partial(_app_for, settings), wrap_loader=False)
+
+
+def _serve_waitress(settings: Settings) -> None:
     import waitress
 
     from . import create_app
@@ -50,10 +120,7 @@ def serve(settings: Settings) -> None:
     if threading.current_thread() is threading.main_thread():
         # SIGTERM ends the process the same way Ctrl-C does, so the query workers are stopped.
         signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
-    host = f"[{settings.host}]" if ":" in settings.host else settings.host
-    url = f"http://{host}:{getattr(server, 'effective_port', settings.port)}/"
-    mode = "read-write (token)" if settings.update_token else ("read-write (anonymous)" if settings.allow_anonymous_update else "read-only")
-    print(f"vnkg: serving {settings.store} at {url}  (SPARQL: {url}sparql, {mode})", flush=True)
+    _announce(settings, getattr(server, "effective_port", settings.port))
     try:
         server.run()
     except KeyboardInterrupt:

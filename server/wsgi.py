@@ -1,7 +1,8 @@
 """The WSGI application for a production server, configured from the environment.
 
     VNKG_STORE=/srv/vnkg/store VNKG_UPDATE_TOKEN=... \\
-        gunicorn --workers 1 --threads 8 --bind 127.0.0.1:8000 'server.wsgi:app'
+        granian --interface wsgi --workers 1 --blocking-threads 8 --port 8000 server.wsgi:app
+    VNKG_STORE=/srv/vnkg/store gunicorn --workers 1 --threads 8 --bind 127.0.0.1:8000 'server.wsgi:app'
     VNKG_STORE=/srv/vnkg/store waitress-serve --threads 8 --listen 127.0.0.1:8000 server.wsgi:app
 
 One process: it holds the store open for writing (RocksDB lets one process do that) and runs

@@ -11,7 +11,6 @@ from __future__ import annotations
 import json
 import re
 import shutil
-import socket
 import subprocess
 import sys
 from pathlib import Path
@@ -45,14 +44,8 @@ XSS_ARTICLE = {
 }
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
-def server(tmp_path_factory):
+def server(tmp_path_factory, vnkg_serve):
     """Base URL of `vnkg serve` over the seed article and the script article; always stopped."""
     tmp = tmp_path_factory.mktemp("browser")
     (tmp / "xss.json").write_text(json.dumps(XSS_ARTICLE, ensure_ascii=False), "utf-8")
@@ -61,35 +54,7 @@ def server(tmp_path_factory):
     # SHACL validation is tested elsewhere; here it would only slow the start
     built = subprocess.run(cli + ["build", "--no-validate", "--store", str(store), str(SEED), str(tmp / "xss.json")], capture_output=True, text=True, timeout=300)
     assert built.returncode == 0, built.stdout + built.stderr
-    port = free_port()
-    proc = subprocess.Popen(
-        cli + ["serve", "--store", str(store), "--host", "127.0.0.1", "--port", str(port), "--query-workers", "1", "--threads", "8"],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(300):
-            if proc.poll() is not None:
-                pytest.fail("vnkg serve exited: " + proc.stdout.read().decode(errors="replace"))
-            try:
-                requests.get(base + "/api/search?q=x", timeout=0.5)
-                break
-            except requests.RequestException:
-                try:
-                    proc.wait(0.1)
-                except subprocess.TimeoutExpired:
-                    pass
-        else:
-            pytest.fail("vnkg serve did not start listening")
-        yield base
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
+    return vnkg_serve(store, "--query-workers", "1", "--threads", "8", ready="/api/search?q=x")
 
 
 @pytest.fixture(scope="module")

@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from werkzeug.test import create_environ
+from werkzeug.wrappers import Request
+
 from kg.config import Settings
 from server import create_app
-from server.fastpath import FastPath
+from server.fastpath import FastPath, FastRequest, parse_query_string
 
 SELECT = "SELECT * { VALUES ?x { 1 2 3 } }"
 CASES = [
@@ -63,3 +68,13 @@ def test_fast_path_answers_as_flask_does(tmp_path):
     assert ("Vary", "Accept, Origin") in fast[1][1] and ("X-VNKG-Truncated", "true") in fast[1][1]
     assert fast_metrics == slow_metrics
     assert 'vnkg_http_responses_total{status="200"} 8' in fast_metrics
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from(["a", "=", "&", "+", "%", "%2", "%41", "%zz", "%C3", "%A9", "%E1%BB%A7", "é", "\\", "\\x41", "%5C", "x", " ", "?", "#"]), max_size=12))
+def test_query_string_read_as_werkzeug_reads_it(parts):
+    raw = "".join(parts).encode()
+    environ = {**create_environ(), "QUERY_STRING": raw.decode("latin-1")}  # WSGI's str of bytes
+    expected = Request(environ).args
+    assert FastRequest(environ).args == expected
+    assert list(parse_query_string(raw)) == list(expected.items(multi=True))

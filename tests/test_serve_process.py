@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import socket
-import subprocess
-import sys
 
 import pyoxigraph as ox
 import pytest
@@ -14,14 +12,8 @@ from SPARQLWrapper import JSON, POST, XML, SPARQLWrapper
 EX = "http://example.org/"
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
-def served(tmp_path_factory):
+def served(tmp_path_factory, vnkg_serve):
     """(base URL, update token) of a server process over a small store; always terminated."""
     path = tmp_path_factory.mktemp("served") / "store"
     store = ox.Store(str(path))
@@ -29,38 +21,8 @@ def served(tmp_path_factory):
         store.add(ox.Quad(ox.NamedNode(f"{EX}s{i}"), ox.NamedNode(f"{EX}p"), ox.Literal(f"giá trị {i}"), ox.NamedNode(f"{EX}g{i % 2}")))
     store.flush()
     del store  # the server opens it for writing
-    port = free_port()
-    cmd = [
-        sys.executable, "-c", "import sys; from kg.cli import main; sys.exit(main())",
-        "serve", "--store", str(path), "--host", "127.0.0.1", "--port", str(port),
-        "--update-token", "tok", "--query-workers", "1", "--threads", "4",
-    ]
-    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(200):  # readiness: at most ~20 s
-            if proc.poll() is not None:
-                pytest.fail(f"the server exited: {proc.stdout.read().decode(errors='replace')}")
-            try:
-                requests.get(base + "/sparql", params={"query": "ASK {}"}, timeout=0.1)
-                break
-            except requests.ConnectionError:
-                try:
-                    proc.wait(0.1)
-                except subprocess.TimeoutExpired:
-                    pass
-            except requests.Timeout:
-                pass
-        else:
-            pytest.fail("the server did not start listening")
-        yield base, "tok"
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait(10)
+    base = vnkg_serve(path, "--update-token", "tok", "--query-workers", "1", "--threads", "4")
+    return base, "tok"
 
 
 COUNT = "SELECT (COUNT(*) AS ?c) WHERE { ?s ?p ?o }"

@@ -12,9 +12,7 @@ from __future__ import annotations
 import os
 import re
 import shutil
-import socket
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -32,12 +30,6 @@ def runner_dir() -> Path:
     return Path(cache) / "w3c-sparql-runner"
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def w3c_runner() -> Path:
     """The installed runner's folder; skips (before any server starts) when there is none."""
@@ -53,38 +45,9 @@ def w3c_runner() -> Path:
 
 
 @pytest.fixture(scope="module")
-def throwaway_server(w3c_runner, tmp_path_factory):
-    port = free_port()
+def throwaway_server(w3c_runner, tmp_path_factory, vnkg_serve):
     store = tmp_path_factory.mktemp("w3c") / "store"
-    cmd = [
-        sys.executable, "-c", "import sys; from kg.cli import main; sys.exit(main())",
-        "serve", "--store", str(store), "--host", "127.0.0.1", "--port", str(port),
-        "--allow-anonymous-update", "--query-workers", "2", "--threads", "8",
-    ]
-    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(300):  # at most ~30 s
-            if proc.poll() is not None:
-                pytest.fail(f"the server exited: {proc.stdout.read().decode(errors='replace')}")
-            try:
-                requests.get(base + "/health", timeout=0.2)
-                break
-            except (requests.ConnectionError, requests.Timeout):
-                try:
-                    proc.wait(0.1)
-                except subprocess.TimeoutExpired:
-                    pass
-        else:
-            pytest.fail("the server did not start listening")
-        yield base
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait(10)
+    return vnkg_serve(store, "--allow-anonymous-update", "--query-workers", "2", "--threads", "8")
 
 
 def test_w3c_suites(throwaway_server):
