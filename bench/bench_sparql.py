@@ -12,6 +12,8 @@ test). The servers run one at a time on the same data:
            `--query-workers` and `--threads` as given
 - vnkg-waitress  the same with `--server waitress`; vnkg-tN  the same with `--threads N` (only
            when `--servers` names them)
+- bare     bench/bare_wrapper.py: the issue's reference, a bare Flask wrapper of pyoxigraph (no limits,
+           checks or logs) under granian with one worker and the same threads (only when named)
 - oxigraph `oxigraph serve-read-only --union-default-graph` over the same quads (PyPI `oxigraph`,
            the Rust server), loaded from `vnkg export --format nquads`
 - rdflib   `rdflib-endpoint serve` of the same N-Quads (rdflib's in-memory Dataset, union default
@@ -479,6 +481,11 @@ def main(argv=None) -> int:
                 cmd += ["--threads", str(threads)] if threads else []
                 cmd += ["--server", "waitress"] if name == "vnkg-waitress" else []
                 server = Server(name, cmd, port, "/sparql")
+            elif name == "bare":
+                # the reference: a bare Flask wrapper of pyoxigraph, under granian as vnkg
+                cmd = [str(ROOT / ".venv" / "bin" / "granian"), "--interface", "wsgi", "--host", "127.0.0.1", "--port", str(port),
+                       "--workers", "1", "--blocking-threads", str(args.threads or 8), "--http", "1", "--working-dir", str(ROOT / "bench"), "bare_wrapper:app"]
+                server = Server("bare", cmd, port, "/query", env={**os.environ, "BARE_STORE": str(store)})
             elif name == "oxigraph":
                 location = work / "oxigraph"
                 subprocess.run([str(tools / "oxigraph"), "load", "--location", str(location), "--file", str(dump)], check=True,

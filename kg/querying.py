@@ -41,6 +41,7 @@ import multiprocessing
 import os
 import pickle
 import queue
+import re
 import select
 import threading
 import time
@@ -259,6 +260,37 @@ def _triples(result: ox.QueryTriples, fmt: str, req: QueryRequest) -> QueryAnswe
     return QueryAnswer("graph", fmt, media, body, cap.cut, cap.lines)
 
 
+# --- queries about one resource, answered where they arrive -----------------------------------------
+#
+# A query that reads one triple pattern with a fixed subject (its properties: SELECT, ASK,
+# CONSTRUCT) or DESCRIBEs one IRI streams its answer: Oxigraph produces it row by row, and the row
+# cap stops the serialisation after `max_rows` rows — the work done is bounded by the cap, so it
+# cannot run away. Such a query is answered in the web process, without the hop to a worker
+# process that a time limit otherwise costs (~150 µs, most of a point lookup: bench/README.md).
+# DISTINCT / REDUCED / ORDER BY / OFFSET, which may read far more rows than they return, and
+# anything else go to the workers.
+_IRI = r"<[^<>\"{}|^`\\\x00-\x20]*>"
+_NAME = r"[A-Za-z][\w.-]*:[\w.-]*|:[\w.-]*"
+_VAR = r"[?$]\w+"
+_PATTERN = rf"{_IRI}\s+(?:{_VAR}|{_IRI}|{_NAME}|a)\s+(?:{_VAR}|{_IRI}|{_NAME})\s*\.?"
+_ANY_PATTERN = rf"(?:{_VAR}|{_IRI}|{_NAME})\s+(?:{_VAR}|{_IRI}|{_NAME}|a)\s+(?:{_VAR}|{_IRI}|{_NAME})\s*\.?"
+ONE_RESOURCE = re.compile(
+    rf"\s*(?:(?:PREFIX\s+(?:[A-Za-z][\w.-]*)?:\s*{_IRI}|BASE\s*{_IRI})\s*)*(?:"
+    rf"SELECT\s+(?:\*|{_VAR}(?:\s+{_VAR})*)\s*(?:WHERE\s*)?\{{\s*{_PATTERN}\s*\}}"
+    rf"|ASK\s*(?:WHERE\s*)?\{{\s*{_PATTERN}\s*\}}"
+    rf"|CONSTRUCT\s*\{{\s*{_ANY_PATTERN}\s*\}}\s*WHERE\s*\{{\s*{_PATTERN}\s*\}}"
+    rf"|CONSTRUCT\s+WHERE\s*\{{\s*{_PATTERN}\s*\}}"
+    rf"|DESCRIBE\s+{_IRI}"
+    rf")(?:\s*LIMIT\s+\d+)?\s*",
+    re.IGNORECASE,
+)
+
+
+def one_resource(query: str) -> bool:
+    """Is this a query about one resource that the row cap bounds (see above)?"""
+    return len(query) < 4096 and ONE_RESOURCE.fullmatch(query) is not None
+
+
 def run_update(store: ox.Store, update: str, base_iri: str | None = None) -> None:
     """Run a SPARQL Update in this process (the writer); errors as QueryError subclasses."""
     try:
@@ -384,8 +416,10 @@ class QueryPool:
         queue_size: int = 16,
         timeout: float = 10.0,
         start_method: str = "spawn",
+        local: ox.Store | None = None,
     ):
         self.path = os.fspath(path)
+        self.local = local  # the web process's own store: queries about one resource are answered on it
         self.timeout = timeout
         self.size = max(1, workers)
         self._ctx = multiprocessing.get_context(start_method)
@@ -427,6 +461,8 @@ class QueryPool:
         if not self._slots.acquire(blocking=False):
             raise Busy(f"the server is busy ({self.size} queries running and {self._waiters} waiting); try again shortly")
         try:
+            if self.local is not None and one_resource(req.query):
+                return execute(self.local, req)
             # Every query ahead finishes or is stopped within the limit, so this wait is bounded.
             wait = self.timeout * (1 + self._waiters / self.size) + STARTUP_TIMEOUT
             try:
@@ -497,7 +533,7 @@ def make_runner(store: ox.Store, path, *, workers: int, queue_size: int, timeout
     """A QueryPool over `path`, or a LocalRunner over `store` when there is no path."""
     if path is None:
         return LocalRunner(store, timeout=timeout, max_rows=max_rows)
-    return QueryPool(path, workers=workers, queue_size=queue_size, timeout=timeout)
+    return QueryPool(path, workers=workers, queue_size=queue_size, timeout=timeout, local=store)
 
 
 # --- the worker process ---------------------------------------------------------------------------

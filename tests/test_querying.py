@@ -109,3 +109,42 @@ def test_timeout_parameter_and_query_log(tmp_path):
         assert entries[-1]["text"] == "ASK {}" and entries[-1]["status"] == 200
     finally:
         app.extensions["vnkg"].close()
+
+
+def test_a_query_about_one_resource_is_answered_while_the_workers_are_busy(tmp_path):
+    import threading
+
+    store = ox.Store(str(tmp_path / "store"))
+    for i in range(200):
+        store.add(ox.Quad(ox.NamedNode(f"{EX}s{i}"), ox.NamedNode(EX + "p"), ox.Literal(i)))
+    store.flush()
+    pool = QueryPool(tmp_path / "store", workers=1, queue_size=2, timeout=3.0, local=store)
+    try:
+        runaway = "SELECT (COUNT(*) AS ?c) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"
+        hog = threading.Thread(target=lambda: pytest.raises(QueryTimeout, pool.run, QueryRequest(runaway)))
+        hog.start()
+        while pool._idle.qsize():  # until the only worker has taken the runaway query
+            threading.Event().wait(0.001)
+        lookup = pool.run(QueryRequest(f"SELECT ?o WHERE {{ <{EX}s7> ?p ?o }}", results_format="csv"))
+        assert lookup.body == b"o\r\n7\r\n" and hog.is_alive()  # answered here, not by the worker
+        describe = pool.run(QueryRequest(f"DESCRIBE <{EX}s7>", graph_format="ntriples"))
+        assert describe.body == f'<{EX}s7> <{EX}p> "7"^^<http://www.w3.org/2001/XMLSchema#integer> .\n'.encode()
+        capped = pool.run(QueryRequest(f"SELECT ?o WHERE {{ <{EX}s7> ?p ?o }}", max_rows=0))
+        assert capped.truncated  # the row cap holds here too
+        hog.join()
+    finally:
+        pool.close()
+
+
+@pytest.mark.parametrize("query", [
+    "SELECT DISTINCT ?p WHERE { <http://x/a> ?p ?o }", "SELECT ?p WHERE { ?s ?p ?o }",
+    "SELECT ?p WHERE { <http://x/a> ?p ?o } ORDER BY ?p", "SELECT ?p WHERE { <http://x/a> ?p ?o } OFFSET 9",
+    "SELECT ?p WHERE { <http://x/a> ?p ?o . ?o ?q ?r }", "SELECT ?p WHERE { <http://x/a> <http://p>* ?o }",
+    "SELECT * WHERE { <http://x/a> ?p ?o SERVICE <http://127.0.0.1:1/> { ?a ?b ?c } }",
+    "SELECT ?p FROM <http://g> WHERE { <http://x/a> ?p ?o }", "DESCRIBE ?x WHERE { ?x ?p ?o }",
+])
+def test_only_queries_the_row_cap_bounds_skip_the_workers(query):
+    from kg.querying import one_resource
+
+    assert not one_resource(query)
+    assert one_resource("PREFIX ex: <http://x/>\nSELECT ?p ?o WHERE { <http://x/a> ?p ?o } LIMIT 5")
