@@ -22,6 +22,7 @@ from functools import lru_cache
 
 from ..lexicon import Concept
 from ..model import Doc, Entity, Span
+from .shortforms import merge_short_forms
 from ..pipeline import Resources, stage
 from ..text import match_key, slugify, unify_tones
 from .names import GENERIC_TAILS, MAX_NAME_WORDS, STOP, STOP_COMPOUNDS, TYPE_WORD_LEVEL, _home_key, _type_of
@@ -522,7 +523,7 @@ def orgs(doc: Doc, res: Resources) -> None:
     places = SpanIndex((s.start, s.end) for s, _ in doc.place_mentions)
     doc.pending_parents = []
     named: list[Span] = []
-    proper: dict[str, tuple[OrgHit, str]] = {}  # companies and other bodies known by a proper name
+    proper: dict[str, OrgHit] = {}  # bodies known by a proper name: their first reading
     for sent in doc.sentences:
         pos = sent.start
         while True:
@@ -549,46 +550,9 @@ def orgs(doc: Doc, res: Resources) -> None:
             if hit.concept.shape in ("named", "national"):
                 named.append(hit.span)
             if hit.concept.shape == "named" and not hit.place_key and not hit.parent_key and hit.name:
-                proper.setdefault(ent.key, (hit, reader.text))
+                proper.setdefault(ent.key, hit)
     _drop_places_inside(doc, named)
-    _merge_short_forms(doc, proper)
-
-
-_ALIAS = re.compile(r"[ ]*\((?P<alias>[A-Z0-9][^,;()]{1,40}?)[ ]*[,)]")
-
-
-def _merge_short_forms(doc: Doc, proper: dict[str, tuple[OrgHit, str]]) -> None:
-    """One body, one node, however an article names it: by the short name it gives in brackets ("Công
-    ty CP Tập đoàn Mặt Trời (Sun Group)" ... "Tập đoàn Sun Group"), or by the end of its name under the
-    same head ("Công ty CP Đầu tư và Xây dựng 501" ... "Công ty 501", when no other body fits)."""
-    alias_of: dict[str, str] = {}
-    for key, (hit, text) in proper.items():
-        am = _ALIAS.match(text, hit.span.end)
-        if am and match_key(am.group("alias")) != match_key(hit.name):
-            alias_of.setdefault(match_key(am.group("alias")), key)
-            doc.entities[key].alt_labels.append(am.group("alias"))
-    for key, (hit, _) in proper.items():
-        name = match_key(hit.name)
-        target = alias_of.get(name) or alias_of.get(match_key(hit.span.text))
-        if target is None:
-            longer = [k for k, (h, _) in proper.items() if k != key and match_key(h.head) == match_key(hit.head)
-                      and len(match_key(h.name)) > len(name) and f" {match_key(h.name)}".endswith(f" {name}")]
-            target = longer[0] if len(longer) == 1 else None
-        if target and target != key and target in doc.entities and key in doc.entities:
-            _merge_into(doc, key, target)
-
-
-def _merge_into(doc: Doc, key: str, target: str) -> None:
-    gone, into = doc.entities.pop(key), doc.entities[target]
-    for label in [gone.label, *gone.alt_labels]:
-        if label != into.label and label not in into.alt_labels:
-            into.alt_labels.append(label)
-    into.spans.extend(gone.spans)
-    doc.org_mentions = [(s, target if k == key else k) for s, k in doc.org_mentions]
-    doc.mentions = [(s, target if k == key else k) for s, k in doc.mentions]
-    for ent in doc.entities.values():
-        if ent.parent == key:
-            ent.parent = target
+    merge_short_forms(doc, proper)
 
 
 POST_HEADS = {"ban", "phòng", "sở", "Thanh tra"}  # heads the head pattern finds inside a post on purpose
