@@ -36,6 +36,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     ap.add_argument("--verbose", action="store_true", help="pass --verbose to the scorer (per-article misses)")
     ap.add_argument("--no-validate", action="store_true", help="build without the SHACL check")
     ap.add_argument("--json", type=Path, metavar="OUT", help="pass --json OUT to the scorer")
+    ap.add_argument("--ner", action="store_true", help="build with underthesea's ner() as a second opinion (vnkg build --ner)")
     args = ap.parse_args(argv)
     for what, path in (("corpus", args.corpus), ("gold", args.gold), ("scorer", args.scorer)):
         if not path.exists():
@@ -57,7 +58,7 @@ def run(args: argparse.Namespace, work: Path) -> int:
 
     t0 = time.perf_counter()
     store = open_store(store_dir)
-    report = build([str(args.corpus)], store, validate=not args.no_validate)
+    report = build([str(args.corpus)], store, validate=not args.no_validate, ner=args.ner)
     t1 = time.perf_counter()
     with export.open("wb") as out:
         dump(store, out, "nquads")

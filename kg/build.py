@@ -138,7 +138,7 @@ class _Writer:
 
 
 def build(paths: Iterable[str], store: ox.Store, *, validate: bool = True,
-          progress: Callable[[str], None] | None = None) -> BuildReport:
+          progress: Callable[[str], None] | None = None, ner: bool = False) -> BuildReport:
     from .gazetteer import load_gazetteer
 
     report = BuildReport()
@@ -149,7 +149,7 @@ def build(paths: Iterable[str], store: ox.Store, *, validate: bool = True,
         from .validate import validate_graph
 
         validator = validate_graph
-    res = Resources.load()
+    res = Resources.load(ner=ner)
     with _batch_settings():
         _build_articles(paths, store, report, res, validator, progress)
     store.flush()

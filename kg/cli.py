@@ -50,7 +50,7 @@ def cmd_build(args) -> int:
             last[0] = name
             bar.update(1)
 
-    report = build(args.paths, store, validate=not args.no_validate, progress=progress)
+    report = build(args.paths, store, validate=not args.no_validate, progress=progress, ner=args.ner)
     bar.close()
     for v in report.violations:
         print(f"shape violation: {v}", file=sys.stderr)
@@ -191,6 +191,8 @@ def parser() -> argparse.ArgumentParser:
     _store_arg(p)
     p.add_argument("paths", nargs="+", metavar="PATH")
     p.add_argument("--no-validate", action="store_true", help="skip SHACL validation of each article graph")
+    p.add_argument("--ner", action="store_true",
+                   help="ask underthesea's ner() about names found with weak evidence (slower: bench/ner_signal.py)")
     p.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
     p.set_defaults(fn=cmd_build)
     p = sub.add_parser("export", help="write the graph (or one named graph) to a file")

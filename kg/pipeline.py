@@ -24,14 +24,24 @@ class Resources:
 
     lexicon: Lexicon
     gazetteer: object  # kg.gazetteer.Gazetteer
+    # underthesea's ner() on one sentence, when asked for (`vnkg build --ner`): a second opinion on
+    # names the rules found with weak evidence (kg.stages.people); ~10x the whole path's time per
+    # sentence it reads, so off by default (bench/ner_signal.py measures it on the gold)
+    ner: Callable[[str], list] | None = None
 
     @classmethod
-    def load(cls) -> "Resources":
+    def load(cls, ner: bool = False) -> "Resources":
         from .gazetteer import get_gazetteer
 
-        res = cls(lexicon=load_lexicon(), gazetteer=get_gazetteer())
+        res = cls(lexicon=load_lexicon(), gazetteer=get_gazetteer(), ner=_underthesea_ner() if ner else None)
         _freeze_once()
         return res
+
+
+def _underthesea_ner() -> Callable[[str], list]:
+    from underthesea import ner
+
+    return ner
 
 
 @functools.cache

@@ -167,3 +167,16 @@ def test_stages_run_in_pipeline_order_whatever_was_imported_first():
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
     assert out.returncode == 0, out.stderr[-2000:]
     assert out.stdout.strip().splitlines()[-1] == "1"
+
+
+def test_underthesea_ner_as_a_second_opinion_on_weak_names(res):
+    from dataclasses import replace
+
+    from kg.pipeline import _underthesea_ner
+
+    text = "Du khách đến Hồ Núi Cốc ngày càng đông. Ông Trần Văn Nam cho biết như vậy."
+    people = lambda r: {e.label for e in doc_of(r, "Du lịch", text).entities.values() if e.kind == "person"}  # noqa: E731
+    assert people(res) == {"Hồ Núi Cốc", "Trần Văn Nam"}  # the rules alone: a lake read as a name
+    assert people(replace(res, ner=_underthesea_ner())) == {"Trần Văn Nam"}  # NER reads it as a place
+    # it only ever removes a weak reading: a name with an honorific stays whatever NER says
+    assert people(replace(res, ner=lambda s: [(w, "Np", "B-NP", "B-LOC") for w in s.split()])) == {"Trần Văn Nam"}
