@@ -23,7 +23,7 @@ from kg.vocab import PREFIXES
 
 from . import describe as d
 from . import pages
-from .pages import Term, href, labels, page, t, terms
+from .pages import Term, href, labels, page, t
 from .search import cached, get_index, warm
 from .state import state
 

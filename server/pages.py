@@ -14,7 +14,6 @@ from flask import Response, current_app, g, render_template, request, url_for
 from markupsafe import Markup
 
 from kg.config import CORE, DEF
-from kg.store import select
 from kg.vocab import PREFIXES
 
 from .state import state

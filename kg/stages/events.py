@@ -15,7 +15,7 @@ from bisect import bisect_right
 
 from ..model import Doc, Meeting, Span
 from ..pipeline import Resources, stage
-from .patterns import alternation
+from .patterns import words_pattern
 from ..text import match_key
 
 _EVENT_CACHE: dict[int, re.Pattern] = {}
@@ -53,13 +53,8 @@ _AT_ANY = re.compile(r"(?i)(?<!\w)(?:tại|ở|về)(?!\w)")
 def event_pattern(res: Resources) -> re.Pattern:
     pat = _EVENT_CACHE.get(id(res.lexicon))
     if pat is None:
-        forms = set()
-        for c in res.lexicon.event_types.values():
-            for f in c.forms:
-                forms.add(f.lower())
-        body = alternation(forms)
-        pat = re.compile(rf"(?i)(?<![\w])(?:{body})(?![\w])")
-        _EVENT_CACHE[id(res.lexicon)] = pat
+        forms = (f.lower() for c in res.lexicon.event_types.values() for f in c.forms)
+        pat = _EVENT_CACHE[id(res.lexicon)] = words_pattern(forms)
     return pat
 
 

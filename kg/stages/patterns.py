@@ -16,6 +16,11 @@ def alternation(forms) -> str:
     return "|".join(re.escape(f) for f in sorted(set(forms), key=len, reverse=True))
 
 
+def words_pattern(forms) -> re.Pattern:
+    """Any of the dictionary `forms` as whole words, in any case, the longest that fits."""
+    return re.compile(rf"(?i)(?<![\w])(?:{alternation(forms)})(?![\w])")
+
+
 PLACE_TYPES = {
     # type word as written -> (canonical type word, level)
     "tỉnh": ("tỉnh", "province"),

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from ..model import Doc, Entity, Membership, Span
 from ..pipeline import Resources, stage
 from ..text import match_key, slugify, unify_tones
-from .patterns import HONORIFIC_RE, PERSON_NAME, SURNAME_NAME_RE, alternation
+from .patterns import HONORIFIC_RE, PERSON_NAME, SURNAME_NAME_RE, words_pattern
 from .spans import SpanIndex
 
 _POST_CACHE: dict[int, re.Pattern] = {}
@@ -30,15 +30,9 @@ _SEP = re.compile(r"\s*[,–—-]\s*|\s+")
 
 def post_pattern(res: Resources) -> re.Pattern:
     pat = _POST_CACHE.get(id(res.lexicon))
-    if pat is None:
-        forms = set()
-        for c in res.lexicon.posts.values():
-            for f in c.forms:
-                f = unify_tones(f)
-                forms |= {f, f[:1].lower() + f[1:], f[:1].upper() + f[1:]}
-        body = alternation(forms)
-        pat = re.compile(rf"(?i)(?<![\w])(?:{body})(?![\w])")  # "Phó bí thư", "phó giám đốc"
-        _POST_CACHE[id(res.lexicon)] = pat
+    if pat is None:  # "Phó bí thư", "phó giám đốc": any case
+        forms = (unify_tones(f) for c in res.lexicon.posts.values() for f in c.forms)
+        pat = _POST_CACHE[id(res.lexicon)] = words_pattern(forms)
     return pat
 
 
