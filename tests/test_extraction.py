@@ -180,3 +180,15 @@ def test_underthesea_ner_as_a_second_opinion_on_weak_names(res):
     assert people(replace(res, ner=_underthesea_ner())) == {"Trần Văn Nam"}  # NER reads it as a place
     # it only ever removes a weak reading: a name with an honorific stays whatever NER says
     assert people(replace(res, ner=lambda s: [(w, "Np", "B-NP", "B-LOC") for w in s.split()])) == {"Trần Văn Nam"}
+
+
+@pytest.mark.parametrize("body, year", [
+    ("Ngày 8/2, Tỉnh ủy Yên Bái tổ chức hội nghị. Ông Đỗ Văn An sinh ngày 20/5/1970. Hồi tháng 8/2015, ông được bổ nhiệm.", None),
+    ("Ngày 28/6, Thành ủy Hải Phòng tổ chức hội nghị. Thu ngân sách tăng gấp đôi so với cùng kỳ năm 2016; phấn đấu năm 2018 hoàn thành.", None),
+    ("Tối 1/7, UBND tỉnh Bến Tre tổ chức kỷ niệm 195 năm ngày sinh nhà thơ (1/7/1822 - 1/7/2017). Đến năm 2000, tỉnh đã trùng tu.", 2017),
+    ("Ngày 5/7, HĐND thành phố Đà Nẵng họp. Ông Lê Văn Bình làm Trưởng ban từ tháng 3/2017.", 2017),
+    ("Ngày 9/5, Sở Tài nguyên họp. Các huyện thống nhất số liệu trước ngày 20/5/2017 so với năm 2010.", 2017),
+    ("Ngày 10/6, hội thảo về cây mắc ca. Cây mắc ca có mặt ở Việt Nam từ năm 1994.", None),
+])
+def test_the_year_of_a_report_is_one_the_text_gives_as_its_own(res, body, year):
+    assert doc_of(res, "Tin", body).ref_year == year  # never a birth, a past, a comparison or a target

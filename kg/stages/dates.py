@@ -24,7 +24,14 @@ _DOTTED = re.compile(
     r"(?P<d>[0-3]?\d)\.(?P<m>[01]?\d)(?:\.(?P<y>(?:19|20)\d\d))?(?![\w/]|[.,]\d)"
 )
 _LONG = re.compile(r"ngày[ ]+(?P<d>[0-3]?\d)[ ]+tháng[ ]+(?P<m>[01]?\d)(?:[ ]+năm[ ]+(?P<y>(?:19|20)\d\d))?")
-_TARGET = re.compile(r"(?i)(?:đến|tới|giai đoạn|tầm nhìn|trước|sinh|từ|khóa|nhiệm kỳ|thành lập|cách đây|[-–])\s*(?:năm\s*)?$")
+# a year that is not the report's: a target, a period, a birth, a past told as such ("hồi tháng 8/2015")
+_TARGET = re.compile(r"(?i)(?:đến|tới|giai đoạn|tầm nhìn|trước|sinh|từ|khóa|nhiệm kỳ|thành lập|cách đây|hồi|phấn đấu|"
+                     r"mục tiêu|dự kiến|kế hoạch|chỉ tiêu|sẽ|cùng kỳ|[-–])\s*(?:năm\s*)?$")
+# a full date that is not of the report's year: a birth, a founding, a past told as such (but
+# "(1/7/1822 - 1/7/2017)", an anniversary, ends today, and "trước ngày 20/5/2017" is a deadline in it)
+# a month of a year: recent unless told as past or to come ("từ tháng 3/2017" is; "hồi tháng 8/2015" is not)
+_MONTH_NOT_NOW = re.compile(r"(?i)(?:hồi|cùng kỳ|đến|tới|trước|sẽ|dự kiến|kế hoạch|phấn đấu)\s*$")
+_NOT_NOW = re.compile(r"(?i)(?:sinh|sn|hồi|cùng kỳ|thành lập|cách đây)\s*(?:ngày\s*)?$")
 _YEAR = re.compile(r"(?i)(?:năm|/|tháng \d{1,2}[/.-]|(?:xuân|tết) \w+ \w+)[ ]*((?:19|20)\d\d)(?!\d)")
 
 
@@ -57,15 +64,26 @@ def find_dates(text: str) -> list[DateMention]:
     return out
 
 
+def _not_now(text: str, start: int) -> bool:
+    """Is the year mentioned at `start` ("năm 2016", "tháng 8/2015", "/2017") not the report's own?"""
+    before, word = text[max(0, start - 14):start], text[start:start + 5].lower()
+    if word.startswith("tháng"):
+        return bool(_MONTH_NOT_NOW.search(before))
+    return bool(_TARGET.search(before + ("năm" if word.startswith("năm") else "")))
+
+
 def reference_year(doc: Doc, dates: list[DateMention]) -> int | None:
     if doc.article.year:
         return doc.article.year
-    full = [d.year for d in dates if d.year]
-    # The year the report is written in is the latest it speaks of, leaving out targets and periods
-    # ("đến năm 2020", "giai đoạn 2016-2020"); when the text names no year, none is guessed.
+    # The year the report is written in is the latest it speaks of, leaving out targets, periods,
+    # births and pasts told as such ("đến năm 2020", "giai đoạn 2016-2020", "sinh ngày 1/5/1970",
+    # "so với cùng kỳ năm 2016"); when the text names no other year, none is guessed.
     text = doc.article.text
+    full = [d.year for d in dates if d.year and not _NOT_NOW.search(text[max(0, d.span.start - 14):d.span.start])]
+    in_dates = [(d.span.start, d.span.end) for d in dates if d.year]
     years = [int(m.group(1)) for m in _YEAR.finditer(text)
-             if not _TARGET.search(text[max(0, m.start() - 14):m.start() + (4 if text[m.start():m.start() + 3].lower() == "năm" else 1)])]
+             if not any(a <= m.start(1) < b for a, b in in_dates)  # a full date's year: counted above
+             and not _not_now(text, m.start())]
     return max(full + years) if full or years else None
 
 
