@@ -192,3 +192,9 @@ def test_underthesea_ner_as_a_second_opinion_on_weak_names(res):
 ])
 def test_the_year_of_a_report_is_one_the_text_gives_as_its_own(res, body, year):
     assert doc_of(res, "Tin", body).ref_year == year  # never a birth, a past, a comparison or a target
+
+
+def test_a_venue_named_after_meetings_is_not_one(res):
+    doc = doc_of(res, "Kỷ niệm", "Sáng 8/7/2017, tại Trung tâm Hội nghị tỉnh Phú Thọ, Công ty CP Licogi 14 tổ chức lễ kỷ niệm 35 năm thành lập.")
+    [m] = doc.meetings
+    assert labels(doc, m.organizers) == {"Công ty CP Licogi 14"}

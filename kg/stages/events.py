@@ -38,7 +38,8 @@ _WORK_BEFORE = re.compile(r"(?i)(?:buổi|đến|tới|về|xuống|lên|đoàn|
 _WORK_AFTER = re.compile(r"(?i)\s+với\b")
 # a meeting spoken of, not reported: "thực hiện Nghị quyết hội nghị ĐBND", "Nghị quyết Đại hội Đảng bộ
 # tỉnh", "Kế hoạch ... về tổ chức hội nghị ĐBND năm 2017"
-_DOCUMENT_OF = re.compile(r"(?i)(?:nghị quyết|kết luận|văn kiện|tinh thần|về\s+(?:việc\s+)?tổ chức)\s+$")
+_DOCUMENT_OF = re.compile(r"(?i)(?:nghị quyết|kết luận|văn kiện|tinh thần|về\s+(?:việc\s+)?tổ chức"
+                          r"|trung tâm|cung|hội trường|phòng|khách sạn)\s+$")  # (a venue: "tại Trung tâm Hội nghị tỉnh")
 # a meeting still to come is not reported as held: "sẽ khai mạc ngày 10/3", "dự kiến sẽ khởi công"
 _PLANNED = re.compile(r"(?i)(?<!\w)(?:sẽ|dự kiến|sắp)(?!\w)(?:\s+\S+){0,2}\s+$")
 _HOST_AT = re.compile(r"(?i)\btại\s+(?:trụ sở|văn phòng|cơ quan)?\s*(?:của\s+)?$")
@@ -122,7 +123,8 @@ def events(doc: Doc, res: Resources) -> None:
         # (a body named inside another's name is not an actor of its own: "Ban Thường vụ Huyện ủy X")
         sent_orgs = [(s, k) for s, k in sent_orgs if not any(o.start <= s.start and s.end <= o.end and o.end - o.start > s.end - s.start
                                                             for o, _ in sent_orgs)]
-        organizers = [k for s, k in sent_orgs if s.end <= m.start() and not _part_of_post(doc, s)]
+        organizers = [k for s, k in sent_orgs if s.end <= m.start() and not _part_of_post(doc, s)
+                      and not _AT.search(text, max(0, s.start - 8), s.start)]  # (not the venue: "tại Trung tâm Hội nghị tỉnh")
         if not organizers:
             # "kỳ họp HĐND TP.HCM", "Hội nghị Ban Chấp hành ...", "ĐHĐCĐ thường niên 2017 của CTCP
             # Licogi 13": the body named right after the event word, or after its "của"
