@@ -59,6 +59,10 @@ class Lexicon:
         for c in self.abbreviations.values():
             for a in c.alt:
                 self.expansions[a] = c.label
+        # a national body's name as written with an abbreviated word ("Ban Tuyên giáo T.Ư")
+        for c in self.agency_types.values():
+            if c.shape == "national":
+                c.alt += [v for v in _abbreviated(c.forms, self.abbreviations) if v not in c.forms]
         self.post_by_key = _index(self.posts)
         self.agency_by_key = _index(self.agency_types)
         self.event_by_key = _index(self.event_types)
@@ -103,6 +107,19 @@ class Lexicon:
             if p.domain in low or low.replace(".vn", "") == p.domain.split(".")[0] or match_key(p.name) == key:
                 return p
         return None
+
+
+def _abbreviated(forms: list[str], abbreviations: dict[str, Concept]) -> list[str]:
+    """Each form with one multi-word term written as each of its abbreviations."""
+    out = []
+    for ab in abbreviations.values():
+        if " " not in ab.label:
+            continue
+        whole = re.compile(rf"(?<!\w){re.escape(ab.label)}(?!\w)")
+        for f in forms:
+            if whole.search(f):
+                out += [whole.sub(a, f) for a in ab.alt]
+    return out
 
 
 def _index(concepts: dict[str, Concept]) -> dict[str, Concept]:

@@ -198,3 +198,13 @@ def test_a_venue_named_after_meetings_is_not_one(res):
     doc = doc_of(res, "Kỷ niệm", "Sáng 8/7/2017, tại Trung tâm Hội nghị tỉnh Phú Thọ, Công ty CP Licogi 14 tổ chức lễ kỷ niệm 35 năm thành lập.")
     [m] = doc.meetings
     assert labels(doc, m.organizers) == {"Công ty CP Licogi 14"}
+
+
+@pytest.mark.parametrize("text, name", [
+    ("Đại diện Cục Hậu cần Bộ Công an dự lễ.", "Cục Hậu cần Bộ Công an"),
+    ("Ông Võ Văn Thưởng, Trưởng Ban Tuyên giáo T.Ư phát biểu.", "Ban Tuyên giáo T.Ư"),
+    ("Ông Nguyễn Văn An, Ủy viên Bộ Chính trị, phát biểu.", "Bộ Chính trị"),
+    ("Tổng Liên đoàn Lao động Việt Nam tổ chức hội nghị.", "Tổng Liên đoàn Lao động Việt Nam"),
+])
+def test_national_bodies_and_names_that_hold_a_stop_word(res, text, name):
+    assert name in {s.text for s, _ in doc_of(res, "Tin", text).org_mentions}

@@ -52,7 +52,8 @@ STOP = {
     "biểu diễn", "thẩm định", "kiểm định", "tổ chức", "phối hợp", "xác định", "đánh giá",
 }
 # Compounds whose second word alone would end a name ("hàng không": aviation, not "không")
-STOP_COMPOUNDS = {"hàng không", "phi chính phủ", "liên hợp quốc"}
+# a stop word that is the second half of a name's word ("Cục Hậu cần", "Cục Hàng không")
+STOP_COMPOUNDS = {"hàng không", "phi chính phủ", "liên hợp quốc", "hậu cần", "thiết yếu", "từ thiện", "tuyên truyền"}
 GENERIC_TAILS = ("các cấp", "cơ sở", "các xã", "các huyện", "các tỉnh", "địa phương", "các ngành", "các đơn vị")
 MAX_NAME_WORDS = 9
 _WORD = re.compile(r"[^\s,.;:!?()\[\]\"“”‘’«»]+")

@@ -560,8 +560,8 @@ POST_HEADS = {"ban", "phòng", "sở", "Thanh tra"}  # heads the head pattern fi
 
 def _inside_post(reader: OrgReader, m: re.Match, posts: re.Pattern) -> bool:
     """"Phó Thủ tướng Thường trực Trương Hòa Bình": "Thường trực" is part of the post, not a body."""
-    if m.group(0) in POST_HEADS:
-        return False
+    if m.group(0) in POST_HEADS or m.group(0).split()[0].lower() in POST_HEADS:
+        return False  # (also "Trưởng Ban Tuyên giáo T.Ư": the national body after the post)
     start = max(0, m.start() - 30)
     return any(p.start() < m.start() < p.end() for p in posts.finditer(reader.norm, start, m.end() + 12))
 
