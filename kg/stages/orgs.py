@@ -190,7 +190,7 @@ class OrgReader:
         head, pos, shape = m.group(0), m.end(), concept.shape
         following = _NAME_WORD.match(self.norm, pos, end)
         nxt = following.group(1) if following else ""
-        if nxt.lower() in NOT_A_NAME.get(match_key(head).split()[0] if shape != "named" else match_key(head), set()):
+        if shape != "national" and nxt.lower() in NOT_A_NAME.get(match_key(head).split()[0] if shape != "named" else match_key(head), set()):
             return None
         if shape == "national":
             country = next(((sp, k) for sp, k in self.doc.place_mentions if 0 < sp.start - pos <= 1), None)
