@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from ..model import Doc, Entity, Membership, Span
 from ..pipeline import Resources, stage
 from ..text import match_key, slugify, unify_tones
-from .patterns import HONORIFIC_RE, PERSON_NAME, SURNAME_NAME_RE, words_pattern
+from .patterns import HONORIFIC_RE, PERSON_NAME, SURNAME_NAME_RE, SURNAMES, words_pattern
 from .spans import SpanIndex
 
 _POST_CACHE: dict[int, re.Pattern] = {}
@@ -85,7 +85,25 @@ def _is_name(name: str, res: Resources) -> bool:
             return False  # "UBND TP": abbreviations, not a name in capitals
     if res.gazetteer.lookup(name) or res.gazetteer.lookup(" ".join(words[:2]), level="province"):
         return False  # a place ("Hà Nội Ngô Thị ..." is a place then a name), not a person
+    if any(res.gazetteer.lookup(" ".join(words[:n]), level="country") for n in (1, 2)):
+        return False  # "Quốc hội Lào Pany Yathotou": the country, then the name
+    if words[0].lower() in _not_surnames(res):
+        return False  # "Phó Trưởng Ban Chỉ đạo", "Tổng Liên đoàn": a body's or a post's first word
     return True
+
+
+_NOT_SURNAME_CACHE: dict[int, frozenset] = {}
+
+
+def _not_surnames(res: Resources) -> frozenset:
+    """First words of bodies' and posts' names ("ban", "vụ", "phó", "tổng" ...) that are no surname."""
+    found = _NOT_SURNAME_CACHE.get(id(res.lexicon))
+    if found is None:
+        lex = res.lexicon
+        firsts = {f.split()[0].lower() for c in [*lex.agency_types.values(), *lex.posts.values()] for f in c.forms if f}
+        surnames = {s.lower() for s in SURNAMES} | {"đoàn", "văn", "thanh"}  # (also heads: "Đoàn Thanh niên")
+        found = _NOT_SURNAME_CACHE[id(res.lexicon)] = frozenset(firsts - surnames)
+    return found
 
 
 def _clean(name: str) -> str:
