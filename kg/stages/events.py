@@ -2,9 +2,12 @@
 its date, organisers, attendees and place.
 
 Organisers are the organisations named before the event word ("UBND huyện ... phối hợp với Ban ...
-tổ chức gặp mặt"); attendees are those after "với"/"cùng" and the people and bodies of a
-"Tham dự có ..." sentence. The place is the one named after "tại", else the organiser's territory,
-else the article's home. A later "Tại hội nghị" refers back to the same meeting.
+tổ chức gặp mặt"); attendees are those after "với"/"cùng", the people and bodies of a "Tham dự có ..."
+sentence, those honoured at it, and the people the report names until the next meeting. A working
+visit is the other way round: the body visited ("làm việc với Y", "tại trụ sở của Y") holds it and the
+delegation attends. The place is the one named after "tại" (several communes: their district), else
+the organiser's territory, else a place the sentence names. A later "Tại hội nghị" refers back to the
+same meeting; a meeting spoken of (a resolution, a plan, a venue) or still to come is none.
 """
 
 from __future__ import annotations
