@@ -10,6 +10,10 @@ its read-only store when the generation moved or its view is older than `REOPEN_
 fallback for writes the pool was not told of). Reopening costs about 10 ms and starts the view with
 a cold block cache, so it is not done when nothing was written.
 
+One kind of query skips the workers: a query about one resource (`one_resource`: one triple
+pattern with a fixed subject, or DESCRIBE of one IRI) is answered on the web process's own store,
+because the row cap bounds the work its streamed answer can cost (see the section below).
+
 Concurrency is bounded: at most `workers + queue` requests are admitted; the rest get `Busy`
 (HTTP 503 with Retry-After). Admitted requests wait for an idle worker.
 

@@ -27,10 +27,10 @@ _LONG = re.compile(r"ngày[ ]+(?P<d>[0-3]?\d)[ ]+tháng[ ]+(?P<m>[01]?\d)(?:[ ]+
 # a year that is not the report's: a target, a period, a birth, a past told as such ("hồi tháng 8/2015")
 _TARGET = re.compile(r"(?i)(?:đến|tới|giai đoạn|tầm nhìn|trước|sinh|từ|khóa|nhiệm kỳ|thành lập|cách đây|hồi|phấn đấu|"
                      r"mục tiêu|dự kiến|kế hoạch|chỉ tiêu|sẽ|cùng kỳ|[-–])\s*(?:năm\s*)?$")
-# a full date that is not of the report's year: a birth, a founding, a past told as such (but
-# "(1/7/1822 - 1/7/2017)", an anniversary, ends today, and "trước ngày 20/5/2017" is a deadline in it)
 # a month of a year: recent unless told as past or to come ("từ tháng 3/2017" is; "hồi tháng 8/2015" is not)
 _MONTH_NOT_NOW = re.compile(r"(?i)(?:hồi|cùng kỳ|đến|tới|trước|sẽ|dự kiến|kế hoạch|phấn đấu)\s*$")
+# a full date that is not of the report's year: a birth, a founding, a past told as such (but
+# "(1/7/1822 - 1/7/2017)", an anniversary, ends today, and "trước ngày 20/5/2017" is a deadline in it)
 _NOT_NOW = re.compile(r"(?i)(?:sinh|sn|hồi|cùng kỳ|thành lập|cách đây)\s*(?:ngày\s*)?$")
 _YEAR = re.compile(r"(?i)(?:năm|/|tháng \d{1,2}[/.-]|(?:xuân|tết) \w+ \w+)[ ]*((?:19|20)\d\d)(?!\d)")
 
