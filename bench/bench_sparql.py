@@ -481,11 +481,13 @@ def main(argv=None) -> int:
                 cmd += ["--threads", str(threads)] if threads else []
                 cmd += ["--server", "waitress"] if name == "vnkg-waitress" else []
                 server = Server(name, cmd, port, "/sparql")
-            elif name == "bare":
-                # the reference: a bare Flask wrapper of pyoxigraph, under granian as vnkg
+            elif name == "bare" or name.startswith("bare-p"):
+                # the reference: a bare Flask wrapper of pyoxigraph, under granian as vnkg;
+                # bare-pN: with N worker processes, each with the store opened read-only
+                procs = name[len("bare-p"):] if name.startswith("bare-p") else "1"
                 cmd = [str(ROOT / ".venv" / "bin" / "granian"), "--interface", "wsgi", "--host", "127.0.0.1", "--port", str(port),
-                       "--workers", "1", "--blocking-threads", str(args.threads or 8), "--http", "1", "--working-dir", str(ROOT / "bench"), "bare_wrapper:app"]
-                server = Server("bare", cmd, port, "/query", env={**os.environ, "BARE_STORE": str(store)})
+                       "--workers", procs, "--blocking-threads", str(args.threads or 8), "--http", "1", "--working-dir", str(ROOT / "bench"), "bare_wrapper:app"]
+                server = Server(name, cmd, port, "/query", env={**os.environ, "BARE_STORE": str(store)})
             elif name == "oxigraph":
                 location = work / "oxigraph"
                 subprocess.run([str(tools / "oxigraph"), "load", "--location", str(location), "--file", str(dump)], check=True,

@@ -171,7 +171,7 @@ def cmd_serve(args) -> int:
 
 def _serve_flags(p: argparse.ArgumentParser) -> None:
     for f in fields(Settings):
-        if f.name == "store":
+        if f.name == "store" or f.metadata.get("internal"):
             continue
         flag = "--" + f.name.replace("_", "-")
         help_ = f"{f.metadata.get('help', '')} (default: {f.default!r})"

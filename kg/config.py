@@ -43,12 +43,13 @@ class Settings:
     host: str = field(default="127.0.0.1", metadata={"help": "address to listen on"})
     port: int = field(default=5000, metadata={"help": "port to listen on"})
     server: str = field(default="granian", metadata={"help": "HTTP server: granian (Rust, the default) or waitress (pure Python)"})
-    threads: int = field(default=8, metadata={"help": "Python threads running the app (requests beyond them wait in the HTTP server's queue)"})
+    processes: int = field(default=0, metadata={"help": "processes answering requests, each with its own view of the store (granian only; 0: one per CPU core, at most 4)"})
+    threads: int = field(default=8, metadata={"help": "Python threads running the app in each process (requests beyond them wait in the HTTP server's queue)"})
     update_token: str = field(default="", metadata={"help": "token for SPARQL Update / Graph Store writes (none: read-only)"})
     allow_anonymous_update: bool = field(default=False, metadata={"help": "open updates to anyone (loopback only)"})
     query_timeout: float = field(default=10.0, metadata={"help": "seconds a query may run before it is stopped"})
-    query_workers: int = field(default=2, metadata={"help": "query worker processes (bounds concurrent queries)"})
-    query_queue: int = field(default=16, metadata={"help": "queries that may wait for a worker before 503"})
+    query_workers: int = field(default=2, metadata={"help": "query worker processes in all (bounds concurrent queries; shared out among the processes)"})
+    query_queue: int = field(default=16, metadata={"help": "queries that may wait for a worker before 503 (in all)"})
     max_rows: int = field(default=10000, metadata={"help": "result rows/triples returned before truncation"})
     max_request_bytes: int = field(default=1_000_000, metadata={"help": "largest request body accepted"})
     max_upload_bytes: int = field(default=50_000_000, metadata={"help": "largest Graph Store upload accepted"})
@@ -57,6 +58,8 @@ class Settings:
     cors_origins: tuple = field(default=("*",), metadata={"help": "origins CORS lets in (comma separated; * for any)"})
     cors_updates: bool = field(default=False, metadata={"help": "CORS for updates and Graph Store writes too (they still need the token)"})
     query_log: str = field(default="", metadata={"help": "file to log queries to (empty: off)"})
+    # set by `vnkg serve` for its processes, not a flag: where they publish their metrics
+    metrics_dir: str = field(default="", metadata={"internal": True})
 
     @classmethod
     def from_env(cls, **overrides) -> "Settings":

@@ -4,14 +4,14 @@ pyoxigraph has no time limit of its own and a running query cannot be interrupte
 a pool of worker processes (`QueryPool`). Each worker opens the store with `Store.read_only` and
 answers one request at a time over a pipe; the parent waits for the answer at most the time limit,
 and on timeout kills that worker (SIGKILL: a read-only store has nothing to lose), starts a fresh one
-in its place and raises `QueryTimeout`. Workers see fresh data: every request carries the pool's
-*generation*, which the writer bumps (`QueryPool.changed()`) after each update, and a worker reopens
-its read-only store when the generation moved or its view is older than `REOPEN_AFTER` seconds (a
-fallback for writes the pool was not told of). Reopening costs about 10 ms and starts the view with
+in its place and raises `QueryTimeout`. Workers see fresh data: every request carries the store's
+count of writes (`kg.sharing`: whoever writes the store adds to it, in any process), and a worker
+reopens its read-only store when the count moved or its view is older than `REOPEN_AFTER` seconds
+(a fallback for writers that do not count). Reopening costs about 10 ms and starts the view with
 a cold block cache, so it is not done when nothing was written.
 
 One kind of query skips the workers: a query about one resource (`one_resource`: one triple
-pattern with a fixed subject, or DESCRIBE of one IRI) is answered on the web process's own store,
+pattern with a fixed subject, or DESCRIBE of one IRI) is answered on the web process's own view,
 because the row cap bounds the work its streamed answer can cost (see the section below).
 
 Concurrency is bounded: at most `workers + queue` requests are admitted; the rest get `Busy`
@@ -54,9 +54,9 @@ from dataclasses import dataclass, field
 
 import pyoxigraph as ox
 
-REOPEN_AFTER = 60.0  # seconds a worker keeps its read-only view of the store when nothing was written
-STARTUP_TIMEOUT = 60.0
-OPEN_ATTEMPTS = 10  # tries to open the read-only view while the writer swaps its files  # seconds a new worker may take to import and say it is ready
+from .sharing import REOPEN_AFTER, MemoryStore, SharedStore, open_view
+
+STARTUP_TIMEOUT = 60.0  # seconds a new worker may take to import and say it is ready
 TRUNCATED_IRI = "https://w3id.org/vnkg/def/core#truncated"
 
 # name -> (pyoxigraph format, media type); the names are the `format=` values of the service.
@@ -319,9 +319,6 @@ class LocalRunner:
     def run(self, req: QueryRequest, timeout: float | None = None) -> QueryAnswer:
         return execute(self.store, req)
 
-    def changed(self) -> None:
-        pass
-
     def alive(self) -> tuple[int, int]:
         """(workers alive, workers wanted): in-process, always (1, 1)."""
         return 1, 1
@@ -420,10 +417,12 @@ class QueryPool:
         queue_size: int = 16,
         timeout: float = 10.0,
         start_method: str = "spawn",
-        local: ox.Store | None = None,
+        shared: SharedStore | None = None,
     ):
         self.path = os.fspath(path)
-        self.local = local  # the web process's own store: queries about one resource are answered on it
+        # the web process's own view of the store (queries about one resource are answered on
+        # it) and the store's count of writes
+        self.shared = shared
         self.timeout = timeout
         self.size = max(1, workers)
         self._ctx = multiprocessing.get_context(start_method)
@@ -434,7 +433,6 @@ class QueryPool:
         self._slots = _Slots(self.size + max(0, queue_size))
         self._waiters = max(0, queue_size)
         self._lock = threading.Lock()
-        self._generation = 0
         self._closed = False
         self._all: set[_Worker] = set()
         for _ in range(self.size):
@@ -445,12 +443,8 @@ class QueryPool:
 
     @property
     def generation(self) -> int:
-        return self._generation
-
-    def changed(self) -> None:
-        """The store was written: workers reopen their read-only view before the next query."""
-        with self._lock:
-            self._generation += 1
+        """The store's count of writes, which the workers compare with their view's."""
+        return self.shared.generation if self.shared is not None else 0
 
     def alive(self) -> tuple[int, int]:
         """(worker processes alive, workers wanted); a killed worker is replaced at once."""
@@ -465,8 +459,8 @@ class QueryPool:
         if not self._slots.acquire(blocking=False):
             raise Busy(f"the server is busy ({self.size} queries running and {self._waiters} waiting); try again shortly")
         try:
-            if self.local is not None and one_resource(req.query):
-                return execute(self.local, req)
+            if self.shared is not None and one_resource(req.query):
+                return execute(self.shared.view(), req)
             # Every query ahead finishes or is stopped within the limit, so this wait is bounded.
             wait = self.timeout * (1 + self._waiters / self.size) + STARTUP_TIMEOUT
             try:
@@ -494,7 +488,7 @@ class QueryPool:
                     raise EOFError("no ready message")
                 worker.conn.recv_bytes()
                 worker.ready = True
-            worker.conn.send_bytes(_pack(self._generation, req))
+            worker.conn.send_bytes(_pack(self.generation, req))
             if not worker.wait(limit):
                 held[0] = self._replace(worker)
                 raise QueryTimeout(
@@ -533,26 +527,21 @@ class QueryPool:
             worker.stop()
 
 
-def make_runner(store: ox.Store, path, *, workers: int, queue_size: int, timeout: float, max_rows: int):
-    """A QueryPool over `path`, or a LocalRunner over `store` when there is no path."""
-    if path is None:
-        return LocalRunner(store, timeout=timeout, max_rows=max_rows)
-    return QueryPool(path, workers=workers, queue_size=queue_size, timeout=timeout, local=store)
+def make_runner(shared: SharedStore | MemoryStore, *, workers: int, queue_size: int, timeout: float, max_rows: int):
+    """A QueryPool over a store on disk, or a LocalRunner over an in-memory one."""
+    if isinstance(shared, MemoryStore):
+        return LocalRunner(shared.store, timeout=timeout, max_rows=max_rows)
+    return QueryPool(shared.path, workers=workers, queue_size=queue_size, timeout=timeout, shared=shared)
 
 
 # --- the worker process ---------------------------------------------------------------------------
 
 
 def _open_read_only(path: str) -> ox.Store:
-    # The writer may be swapping its MANIFEST or WAL files at the very moment a reader opens the
-    # directory (RocksDB then reports "Corruption ... No such file"); a moment later it opens fine.
-    for attempt in range(OPEN_ATTEMPTS):
-        try:
-            return ox.Store.read_only(path)
-        except (OSError, RuntimeError) as exc:
-            error = exc
-            time.sleep(0.01 * (attempt + 1))
-    raise QueryFailed(f"cannot open the store {path}: {error}")
+    try:
+        return open_view(path)
+    except OSError as exc:
+        raise QueryFailed(str(exc)) from None
 
 
 def _worker_main(conn, path: str, parent_pid: int) -> None:

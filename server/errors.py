@@ -5,6 +5,8 @@ from __future__ import annotations
 from flask import Flask, jsonify, request
 from werkzeug.exceptions import HTTPException
 
+from kg.sharing import StoreBusy
+
 
 def register(app: Flask) -> None:
     @app.errorhandler(HTTPException)
@@ -17,6 +19,11 @@ def register(app: Flask) -> None:
         if request.accept_mimetypes.best == "application/json":
             return jsonify(body), exc.code, headers
         return f"{exc.code} {exc.name}: {exc.description}\n", exc.code, [("Content-Type", "text/plain; charset=utf-8"), *headers]
+
+    @app.errorhandler(StoreBusy)
+    def store_busy(exc: StoreBusy):
+        # another program (a `vnkg build` into the served store) holds it open for writing
+        return f"503 Service Unavailable: {exc}\n", 503, {"Content-Type": "text/plain; charset=utf-8", "Retry-After": "5"}
 
     @app.errorhandler(Exception)
     def internal_error(exc: Exception):

@@ -1,11 +1,15 @@
 """Blueprint ops: /health and /metrics; CORS and the cross-site write guard for the service.
 
-/health   JSON: `ok`, the store (path, readable), the query workers (alive / wanted), writes since
-          start; 200 when ok, else 503. `?deep=1` also runs `ASK {}` through a query worker.
+/health   JSON: `ok`, the store (path, readable), this process's query workers (alive / wanted),
+          writes since start, the process id; 200 when ok, else 503. `?deep=1` also runs `ASK {}` through a query worker.
 /metrics  Prometheus text format (version 0.0.4): SPARQL queries answered by form and result
           format, errors by status, timeouts, busy rejections, truncated answers, updates and Graph
           Store requests by status, a histogram of query durations, queries in flight, workers
-          alive, HTTP responses by status. Counters are per process (one process serves the store).
+          alive, HTTP responses by status. When the server answers in several processes, each
+          publishes its counts every PUBLISH_EVERY seconds to a directory they share
+          (settings.metrics_dir, made by `vnkg serve`), and the process that answers /metrics adds
+          the others' latest counts to its own: every scrape sees the whole server, the other
+          processes' part at most PUBLISH_EVERY seconds old.
 
 CORS (settings `cors`, `cors_origins`, `cors_updates`): reads — SPARQL queries, Graph Store GETs,
 exports, the descriptions, health and metrics — carry `Access-Control-Allow-Origin` for the listed
@@ -18,9 +22,12 @@ cannot drive a local anonymous-update server (or a token-holding proxy) behind i
 from __future__ import annotations
 
 import bisect
+import os
+import pickle
 import threading
 import time
 from collections import defaultdict
+from pathlib import Path
 from urllib.parse import urlsplit
 
 from flask import Blueprint, Flask, Response, current_app, g, jsonify, request
@@ -53,7 +60,9 @@ class Metrics:
         "vnkg_sparql_query_duration_seconds": ("histogram", "time to answer a SPARQL query (answered or not)"),
     }
 
-    def __init__(self):
+    PUBLISH_EVERY = 1.0  # seconds between two publications of a process's counts (several processes)
+
+    def __init__(self, directory: str = "", gauges=None):
         # Each thread counts in a shard of its own, so that counting takes no lock: a shared lock,
         # taken five times per query by a dozen server threads, was a tenth of the web process'
         # time on a point lookup. `render` adds the shards up; a shard whose thread has ended is
@@ -63,6 +72,49 @@ class Metrics:
         self._shards: list[tuple[threading.Thread, _Shard]] = []
         self._done = _Shard()
         self.started = time.time()
+        # gauges() -> {name: value}: this process's gauges that add up across processes
+        self._gauges = gauges or (lambda: {})
+        self._dir = Path(directory) if directory else None
+        if self._dir is not None:
+            threading.Thread(target=self._publish_forever, name="vnkg-metrics", daemon=True).start()
+
+    # --- several processes: each publishes its counts, the one scraped adds them up ---
+
+    def _publish_forever(self) -> None:
+        while True:
+            time.sleep(self.PUBLISH_EVERY)
+            try:
+                self.publish()
+            except Exception:  # a full disk must not stop the counting; the next round retries
+                pass
+
+    def publish(self) -> None:
+        total = self._total()
+        data = pickle.dumps((total.counters, total.hist, total.hist_sum, total.in_flight, self._gauges(), self.started))
+        tmp = self._dir / f".{os.getpid()}.tmp"
+        tmp.write_bytes(data)
+        os.replace(tmp, self._dir / f"{os.getpid()}.metrics")  # readers see the old or the new, whole
+
+    def _others(self) -> list[tuple[_Shard, dict, float]]:
+        """The latest counts of the other processes (a process that has ended still counts, its
+        gauges no longer)."""
+        if self._dir is None:
+            return []
+        found = []
+        for path in self._dir.glob("*.metrics"):
+            pid = int(path.stem)
+            if pid == os.getpid():
+                continue
+            try:
+                counters, hist, hist_sum, in_flight, gauges, started = pickle.loads(path.read_bytes())
+            except (OSError, EOFError, pickle.UnpicklingError, ValueError):
+                continue
+            shard = _Shard()
+            shard.counters, shard.hist, shard.hist_sum = counters, hist, hist_sum
+            alive = _alive(pid)
+            shard.in_flight = in_flight if alive else 0
+            found.append((shard, gauges if alive else {}, started))
+        return found
 
     def _shard(self) -> "_Shard":
         try:
@@ -105,8 +157,22 @@ class Metrics:
         return self._total().in_flight
 
     def render(self, gauges: dict[str, tuple[str, float]]) -> str:
+        """The text format: counters of every process; of `gauges` (name: (help, value)), those
+        that this process's `gauges()` names are added up across processes."""
         lines: list[str] = []
         total = self._total()
+        own = self._gauges()
+        summed = dict(own)
+        started = self.started
+        for shard, theirs, their_start in self._others():
+            total.add(shard)
+            started = min(started, their_start)
+            for name, value in theirs.items():
+                summed[name] = summed.get(name, 0) + value
+        gauges = {name: (help_, summed.get(name, value)) for name, (help_, value) in gauges.items()}
+        if "vnkg_start_time_seconds" in gauges:
+            gauges["vnkg_start_time_seconds"] = (gauges["vnkg_start_time_seconds"][0], started)
+        gauges = {"vnkg_sparql_queries_in_flight": ("SPARQL queries running or waiting for a worker", total.in_flight), **gauges}
         counters: dict[str, dict[tuple, float]] = defaultdict(dict)
         for (name, labels), value in total.counters.items():
             counters[name][labels] = value
@@ -148,6 +214,16 @@ class _Shard:
         self.in_flight += other.in_flight
 
 
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+        return True
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+
+
 def _number(value: float) -> str:
     return str(int(value)) if float(value).is_integer() else repr(float(value))
 
@@ -179,7 +255,8 @@ def metrics() -> Metrics:
 def health():
     st = state()
     settings = st.settings
-    report: dict = {"store": {"path": settings.store, "readable": False}, "workers": {}, "writes": st.version}
+    report: dict = {"store": {"path": settings.store, "readable": False}, "workers": {}, "writes": st.writes,
+                    "process": os.getpid()}
     try:
         next(iter(st.store.quads_for_pattern(None, None, None)), None)
         report["store"]["readable"] = True
@@ -208,13 +285,10 @@ def health():
 def prometheus():
     st = state()
     m = metrics()
-    runner = st._queries
-    alive, wanted = runner.alive() if runner is not None else (0, st.settings.query_workers)
     gauges = {
-        "vnkg_sparql_queries_in_flight": ("SPARQL queries running or waiting for a worker", m.in_flight),
-        "vnkg_query_workers_alive": ("query worker processes alive", alive),
-        "vnkg_query_workers": ("query worker processes wanted", wanted),
-        "vnkg_store_writes": ("writes (updates, Graph Store writes) since the server started", st.version),
+        "vnkg_query_workers_alive": ("query worker processes alive", 0),
+        "vnkg_query_workers": ("query worker processes wanted", 0),
+        "vnkg_store_writes": ("writes (updates, Graph Store writes) since the server started", st.writes),
         "vnkg_start_time_seconds": ("when the server started (Unix time)", m.started),
     }
     response = Response(m.render(gauges), content_type="text/plain; version=0.0.4; charset=utf-8")
@@ -294,7 +368,14 @@ def count_response(response: Response) -> Response:
     return response
 
 
+def _worker_gauges(st) -> dict[str, float]:
+    runner = st._queries
+    alive, wanted = runner.alive() if runner is not None else (0, st.settings.query_workers)
+    return {"vnkg_query_workers_alive": alive, "vnkg_query_workers": wanted}
+
+
 def register(app: Flask) -> None:
-    app.extensions["vnkg-metrics"] = Metrics()
+    st = app.extensions["vnkg"]
+    app.extensions["vnkg-metrics"] = Metrics(app.config["SETTINGS"].metrics_dir, gauges=lambda: _worker_gauges(st))
     app.after_request(cors)
     app.after_request(count_response)

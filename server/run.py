@@ -4,19 +4,29 @@ The CLI (`vnkg serve`) builds Settings from its flags and the environment and ca
 
 granian (the default, `server = "granian"`) is a Rust HTTP server for WSGI apps: the HTTP work is
 done outside Python, which on a point lookup was about half the web process' CPU under waitress
-(bench/README.md). It runs one worker process (one writer: the store is opened there, never in this
-process) with `threads` Python threads running the app. Requests beyond those threads wait in
-granian's queue, not in Python. waitress (`server = "waitress"`) runs the app in this process, for
-platforms without granian's wheels.
+(bench/README.md). It runs `processes` worker processes (one per core by default: one Python
+process answers only as fast as its one GIL allows), each with `threads` Python threads running the
+app and its own read-only view of the store; writes go one at a time, across processes
+(kg.sharing). Requests beyond those threads wait in granian's queue, not in Python. The query
+workers and queue places (`query_workers`, `query_queue`) are shared out among the processes. The
+processes publish their metrics in a temporary directory, so that /metrics counts them all.
+
+waitress (`server = "waitress"`) runs the app in this one process, for platforms without granian's
+wheels.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import ipaddress
+import math
+import os
+import shutil
 import signal
 import socket
 import sys
+import tempfile
 import threading
 
 from kg.config import Settings
@@ -58,6 +68,24 @@ def serve(settings: Settings) -> None:
     _serve_granian(settings, port)
 
 
+def processes(settings: Settings) -> int:
+    """How many processes answer: settings.processes, or one per CPU core (at most 4)."""
+    if settings.processes > 0:
+        return settings.processes
+    return max(1, min(4, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1))
+
+
+def per_process(settings: Settings, n: int, metrics_dir: str) -> Settings:
+    """The settings of each of `n` processes: its share of the query workers and queue places."""
+    return dataclasses.replace(
+        settings,
+        processes=n,
+        query_workers=max(1, math.ceil(settings.query_workers / n)),
+        query_queue=math.ceil(settings.query_queue / n),
+        metrics_dir=metrics_dir if n > 1 else "",
+    )
+
+
 def _check_address(host: str, port: int) -> int:
     """Fail early, with a clear message, on an address granian could not bind; the port it gets."""
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
@@ -75,7 +103,8 @@ def _announce(settings: Settings, port: int) -> None:
     host = f"[{settings.host}]" if ":" in settings.host else settings.host
     url = f"http://{host}:{port}/"
     mode = "read-write (token)" if settings.update_token else ("read-write (anonymous)" if settings.allow_anonymous_update else "read-only")
-    print(f"vnkg: serving {settings.store} at {url}  (SPARQL: {url}sparql, {mode})", flush=True)
+    n = processes(settings) if settings.server == "granian" else 1
+    print(f"vnkg: serving {settings.store} at {url}  (SPARQL: {url}sparql, {mode}; {n} process{'es' if n > 1 else ''})", flush=True)
 
 
 def _app_for(settings: Settings):
@@ -90,20 +119,25 @@ def _serve_granian(settings: Settings, port: int) -> None:
     from granian.constants import HTTPModes, Interfaces
     from granian.log import LogLevels
 
+    n = processes(settings)
+    metrics_dir = tempfile.mkdtemp(prefix="vnkg-metrics-")
     server = Granian(
         "vnkg",  # a name only: the app comes from target_loader
         address=settings.host.strip("[]"),
         port=port,
         interface=Interfaces.WSGI,
-        workers=1,  # one writer
+        workers=n,
         blocking_threads=max(1, settings.threads),
         http=HTTPModes.http1,
         websockets=False,
         log_level=LogLevels.error,  # its warning about "many" threads on few cores is not ours
     )
-    # granian handles SIGINT / SIGTERM: it stops its worker, whose query workers (daemonic
-    # children) are stopped as it exits; a query worker whose server died exits by itself.
-    server.serve(target_loader=functools.partial(_app_for, settings), wrap_loader=False)
+    # granian handles SIGINT / SIGTERM: it stops its workers, whose query workers (daemonic
+    # children) are stopped as they exit; a query worker whose server died exits by itself.
+    try:
+        server.serve(target_loader=functools.partial(_app_for, per_process(settings, n, metrics_dir)), wrap_loader=False)
+    finally:
+        shutil.rmtree(metrics_dir, ignore_errors=True)
 
 
 def _serve_waitress(settings: Settings) -> None:

@@ -287,8 +287,8 @@ def _fresh(store: ox.Store, key: tuple, version, check: bool):
 def cached(store: ox.Store, name: str, build, version=None, watch: bool = True):
     """`build(store)`, remembered until the store changes.
 
-    `version` is the server's count of writes (State.version, bumped by State.changed()): a write
-    through the server is seen by the next call, for free. Writes behind the server's back are seen
+    `version` is the store's count of writes (State.version): a write through any of the server's
+    processes is seen by the next call, for free. Writes behind the server's back are seen
     by the store's signature (quad count and named graphs), checked at most every RECHECK seconds:
     counting the quads costs ~50 ms on the dev corpus, too much for every keystroke of autocomplete.
     With `watch=False` the version alone says whether the value holds. One build at a time per

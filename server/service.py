@@ -10,7 +10,7 @@
   properties, subjects, articles, named graphs, class and property partitions, example resources,
   the endpoint and the dumps. The Service Description's dataset is the same IRI, so one links to
   the other. Both are computed from the store and cached; they are recounted after any write
-  (`state().changed()`) or when the store's graphs change.
+  (`state().version`) or when the store's graphs change.
 
 Formats by `Accept` or `format=` as for CONSTRUCT results (Turtle by default).
 """

@@ -18,8 +18,9 @@ get 413. SERVICE and LOAD may reach only the hosts on `allowed_hosts` (kg.safety
 Updates: POST form `update=` or POST `application/sparql-update`, with `Authorization: Bearer TOKEN`
 matching `update_token` (or HTTP Basic with the token as password). No token configured: the service is read-only (403). A missing or wrong
 token: 401. From a page of another site (its `Origin`): 403 unless `cors_updates` admits it
-(server.ops). A refused update changes nothing. Updates run in this process on the writable store,
-without a time limit (they are trusted: they need the token); afterwards the query workers reopen.
+(server.ops). A refused update changes nothing. An update runs in the process that received it, on
+the store opened for writing, one writer at a time across the server's processes (kg.sharing),
+without a time limit (they are trusted: they need the token); every later read sees it.
 `using-graph-uri` / `using-named-graph-uri` name the update's dataset (kg.protocol writes them into
 the update as USING / USING NAMED); with a WITH / USING clause in the update as well: 400. Without
 them an update's WHERE reads the store's default graph (SPARQL Update's own rule), not the union.
@@ -297,8 +298,8 @@ def _update(text: str, params, settings) -> Response:
     started = time.monotonic()
     status = 204
     try:
-        with state().write_lock:
-            querying.run_update(state().store, text, base_iri=request.base_url)
+        base = request.base_url
+        state().write(lambda store: querying.run_update(store, text, base_iri=base))
     except querying.QueryError as exc:
         status = exc.status
         if isinstance(exc, querying.QueryFailed) and scan.remote:
@@ -306,7 +307,6 @@ def _update(text: str, params, settings) -> Response:
             raise BadGateway(f"a LOAD or SERVICE call failed: {exc.message}") from None
         raise _http_error(exc) from None
     finally:
-        state().changed()
         ops.metrics().inc("vnkg_sparql_updates_total", status=str(status))
         _log(settings, "update", text, status, started, request.remote_addr)
     return Response(status=204)

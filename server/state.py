@@ -1,13 +1,15 @@
-"""What the app holds between requests: the settings, the open store and the query runner.
+"""What the app holds between requests: the settings, the store and the query runner.
 
-`store` is the writable pyoxigraph Store (pages and updates use it in this process). `queries` runs
-SPARQL queries with a time limit in worker processes (see kg.querying); it is started on first use.
-Whatever writes to the store must call `changed()` afterwards so that the query workers reopen
-their read-only view and see the write, and the statistics of the VoID description are recounted.
+The server may answer in several processes at once (granian's workers), all on one store
+(kg.sharing). `store` is this process's read-only view of it, reopened when any process has written
+since; pages and queries read it. Writes (SPARQL updates, Graph Store writes) go through
+`write(change)`: one writer at a time, across processes, each write one transaction; `version`
+is the store's count of writes, which every process sees. `queries` runs SPARQL queries with a
+time limit in worker processes (see kg.querying); it is started on first use.
 
 `stats` keeps the store's statistics (kg.void) for the VoID and Service Descriptions: counted when
-first asked for, and again after `changed()` or when the number of named graphs differs from the
-count they were made at (checked at most every 2 s: it also sees writes that did not call `changed()`).
+first asked for, and again after a write or when the number of named graphs differs from the
+count they were made at (checked at most every 2 s: it also sees writes that were not counted).
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ from flask import current_app
 from kg import void
 from kg.config import Settings
 from kg.querying import LocalRunner, QueryPool, make_runner
-from kg.store import open_store
+from kg.sharing import open_shared
 
 
 class StatsCache:
@@ -72,14 +74,32 @@ class StatsCache:
 class State:
     def __init__(self, settings: Settings):
         self.settings = settings
-        self.store = open_store(settings.store)
+        self.shared = open_shared(settings.store)
+        self._first_write = self.shared.generation
         self._queries: QueryPool | LocalRunner | None = None
         self._lock = threading.Lock()
-        self.version = 0  # bumped by changed()
-        # One writer at a time (SPARQL updates, Graph Store writes): a Graph Store write reads
-        # whether its graph exists before it writes, and the answer (201 or 204) must stay true.
-        self.write_lock = threading.Lock()
         self.stats = StatsCache(self)
+
+    @property
+    def store(self):
+        """This process's view of the store, as of the last write (pyoxigraph Store)."""
+        return self.shared.view()
+
+    @property
+    def version(self) -> int:
+        """The store's count of writes."""
+        return self.shared.generation
+
+    @property
+    def writes(self) -> int:
+        """Writes to the store since this process started (by any process that counts them)."""
+        return self.shared.generation - self._first_write
+
+    def write(self, change):
+        """`change(store)` on the writable store, one writer at a time (in every process): a Graph
+        Store write reads whether its graph exists before it writes, and its answer (201 or 204)
+        must stay true. Returns what `change` returns; later reads see the write."""
+        return self.shared.write(change)
 
     @property
     def queries(self) -> QueryPool | LocalRunner:
@@ -88,21 +108,13 @@ class State:
                 if self._queries is None:
                     s = self.settings
                     self._queries = make_runner(
-                        self.store,
-                        s.store,
+                        self.shared,
                         workers=s.query_workers,
                         queue_size=s.query_queue,
                         timeout=s.query_timeout,
                         max_rows=s.max_rows,
                     )
         return self._queries
-
-    def changed(self) -> None:
-        """The store was written: later queries see the change."""
-        with self._lock:
-            self.version += 1
-        if self._queries is not None:
-            self._queries.changed()
 
     def close(self) -> None:
         """Stop the query workers (the store itself closes when it is dropped)."""

@@ -20,7 +20,7 @@ parse is a 400 and nothing is written; a body over `max_upload_bytes` is a 413. 
 `Accept` (or `format=`), Turtle by default; large graphs are streamed.
 
 Writes need the update token (`Authorization: Bearer ...`) unless anonymous updates are on; each
-write is one transaction, and afterwards `state().changed()` lets queries see it.
+write is one transaction (`state().write`), seen by every later read.
 """
 
 from __future__ import annotations
@@ -58,11 +58,7 @@ def graph_store(rest: str | None = None):
     g.vnkg_update = True
     _authorise(settings)
     ops.check_write_origin()
-    with state().write_lock:
-        try:
-            return _write(target)
-        finally:
-            state().changed()
+    return _write(target)
 
 
 # --- which graph ----------------------------------------------------------------------------------
@@ -143,36 +139,43 @@ def _negotiate(offered: list[tuple[str, str]], names: dict) -> str:
 
 
 def _write(target: graphstore.Graph | None) -> Response:
-    store = state().store
+    """The request's write: its body read first, then one change to the store (kg.sharing)."""
     method = request.method
     if method == "DELETE":
         if target is None:
             raise BadRequest("DELETE needs a graph: /store?graph=IRI, /store?default or /store/...")
-        if not graphstore.delete(store, target):
+        if not state().write(lambda store: graphstore.delete(store, target)):
             raise NotFound(f"no graph {target} in the store")
         return Response(status=204)
     base = target.value if isinstance(target, ox.NamedNode) else request.base_url
     quads = _body_quads(base)
+    if target is None:
+        if all(isinstance(q.graph_name, ox.DefaultGraph) for q in quads) and method == "POST" and not _dataset_body():
+            # POST to the store itself: a new graph, named under /store/ so it can be read there.
+            target = ox.NamedNode(request.url_root + "store/" + uuid.uuid4().hex)
+            _store(lambda store: graphstore.post(store, target, quads))
+            response = Response(status=201)
+            response.headers["Location"] = target.value
+            return response
+        if not _dataset_body():
+            raise BadRequest("a PUT to the store itself replaces the whole dataset: send TriG or N-Quads")
+        _store(lambda store: (graphstore.put_dataset if method == "PUT" else graphstore.post_dataset)(store, quads))
+        return Response(status=204)
     try:
-        if target is None:
-            if all(isinstance(q.graph_name, ox.DefaultGraph) for q in quads) and method == "POST" and not _dataset_body():
-                # POST to the store itself: a new graph, named under /store/ so it can be read there.
-                target = ox.NamedNode(request.url_root + "store/" + uuid.uuid4().hex)
-                graphstore.post(store, target, quads)
-                response = Response(status=201)
-                response.headers["Location"] = target.value
-                return response
-            if not _dataset_body():
-                raise BadRequest("a PUT to the store itself replaces the whole dataset: send TriG or N-Quads")
-            (graphstore.put_dataset if method == "PUT" else graphstore.post_dataset)(store, quads)
-            return Response(status=204)
         quads = graphstore.triples_only(quads)
-        created = (graphstore.put if method == "PUT" else graphstore.post)(store, target, quads)
+    except graphstore.BadContent as exc:
+        raise BadRequest(str(exc)) from None
+    created = _store(lambda store: (graphstore.put if method == "PUT" else graphstore.post)(store, target, quads))
+    return Response(status=201 if created else 204)
+
+
+def _store(change):
+    try:
+        return state().write(change)
     except graphstore.BadContent as exc:
         raise BadRequest(str(exc)) from None
     except (SyntaxError, ValueError, OSError) as exc:
         raise BadRequest(f"the data could not be stored: {exc}") from None
-    return Response(status=201 if created else 204)
 
 
 def _dataset_body() -> bool:

@@ -78,7 +78,7 @@ def test_turtle_uses_the_project_prefixes(export_store):
 @pytest.fixture
 def export_client(tmp_path):
     app = create_app(Settings(store=str(tmp_path / "store")))
-    fill(app.extensions["vnkg"].store)
+    app.extensions["vnkg"].write(fill)
     yield app.test_client()
     app.extensions["vnkg"].close()
 
@@ -117,9 +117,8 @@ def test_http_export_errors(export_client):
 def test_http_export_streams_a_large_store(tmp_path):
     app = create_app(Settings(store=str(tmp_path / "store")))
     try:
-        store = app.extensions["vnkg"].store
         p = ox.NamedNode(EX + "p")
-        store.extend(ox.Quad(ox.NamedNode(f"{EX}s{i}"), p, ox.Literal("x" * 100), G1) for i in range(20000))
+        app.extensions["vnkg"].write(lambda store: store.extend(ox.Quad(ox.NamedNode(f"{EX}s{i}"), p, ox.Literal("x" * 100), G1) for i in range(20000)))
         r = app.test_client().get("/export.nt")
         chunks = list(r.response)
         assert len(chunks) > 1  # sent in pieces as it is written
@@ -134,9 +133,8 @@ def test_http_export_stops_when_the_client_goes_away(tmp_path):
 
     app = create_app(Settings(store=str(tmp_path / "store")))
     try:
-        store = app.extensions["vnkg"].store
         p = ox.NamedNode(EX + "p")
-        store.extend(ox.Quad(ox.NamedNode(f"{EX}s{i}"), p, ox.Literal("x" * 100), G1) for i in range(50000))
+        app.extensions["vnkg"].write(lambda store: store.extend(ox.Quad(ox.NamedNode(f"{EX}s{i}"), p, ox.Literal("x" * 100), G1) for i in range(50000)))
         r = app.test_client().get("/export.nt")
         first = next(iter(r.response))
         assert first

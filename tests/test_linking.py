@@ -99,11 +99,10 @@ def test_merged_entity_page_shows_all_names_and_articles(res, tmp_path):
     from server import create_app
 
     app = create_app(store=str(tmp_path / "pages"))
-    store = app.extensions["vnkg"].store
     for title, body in [("Quỳnh Lưu: hội nghị tổng kết", "Sáng 2/7, UBND huyện Quỳnh Lưu tổ chức hội nghị."),
                         ("Nghệ An: tiếp đoàn Lào", "Ủy ban nhân dân huyện Quỳnh Lưu đã tiếp đoàn công tác.")]:
         key, quads = article_quads(from_json({"title": title, "body": body}, "t"), res)
-        replace_graph(store, graph_of(key), quads)
+        app.extensions["vnkg"].write(lambda store: replace_graph(store, graph_of(key), quads))
     html = app.test_client().get("/id/org/vn-421-quynh-luu.ubnd", headers={"Accept": "text/html"}).get_data(as_text=True)
     for text in ("Ủy ban nhân dân huyện Quỳnh Lưu", "UBND huyện Quỳnh Lưu", "Quỳnh Lưu: hội nghị tổng kết",
                  "Nghệ An: tiếp đoàn Lào"):

@@ -95,8 +95,7 @@ def test_timeouts_are_counted(tmp_path):
 
     app = make(tmp_path, query_timeout=1.0)
     try:
-        store = app.extensions["vnkg"].store
-        store.extend([ox.Quad(ox.NamedNode(f"http://a/{i}"), ox.NamedNode("http://a/p"), ox.Literal(str(i))) for i in range(300)])
+        app.extensions["vnkg"].write(lambda store: store.extend([ox.Quad(ox.NamedNode(f"http://a/{i}"), ox.NamedNode("http://a/p"), ox.Literal(str(i))) for i in range(300)]))
         client = app.test_client()
         r = client.get("/sparql", query_string={"query": "SELECT (COUNT(*) AS ?c) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"})
         assert r.status_code == 503

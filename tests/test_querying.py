@@ -10,6 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from kg.config import Settings
+from kg.sharing import SharedStore
 from kg.querying import Busy, QueryPool, QueryRequest, QueryTimeout, execute
 from server import create_app
 
@@ -114,11 +115,9 @@ def test_timeout_parameter_and_query_log(tmp_path):
 def test_a_query_about_one_resource_is_answered_while_the_workers_are_busy(tmp_path):
     import threading
 
-    store = ox.Store(str(tmp_path / "store"))
-    for i in range(200):
-        store.add(ox.Quad(ox.NamedNode(f"{EX}s{i}"), ox.NamedNode(EX + "p"), ox.Literal(i)))
-    store.flush()
-    pool = QueryPool(tmp_path / "store", workers=1, queue_size=2, timeout=3.0, local=store)
+    shared = SharedStore(tmp_path / "store")
+    shared.write(lambda store: store.extend(ox.Quad(ox.NamedNode(f"{EX}s{i}"), ox.NamedNode(EX + "p"), ox.Literal(i)) for i in range(200)))
+    pool = QueryPool(tmp_path / "store", workers=1, queue_size=2, timeout=3.0, shared=shared)
     try:
         runaway = "SELECT (COUNT(*) AS ?c) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"
         hog = threading.Thread(target=lambda: pytest.raises(QueryTimeout, pool.run, QueryRequest(runaway)))

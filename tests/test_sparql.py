@@ -27,7 +27,7 @@ def fill(store: ox.Store) -> None:
 def make_app(path, **overrides):
     settings = Settings(store=str(path) if path is not None else None, **overrides)
     app = create_app(settings)
-    fill(app.extensions["vnkg"].store)
+    app.extensions["vnkg"].write(fill)
     return app
 
 
