@@ -9,11 +9,12 @@ test). The servers run one at a time on the same data:
 
 - vnkg     `vnkg serve` with its defaults (granian): every limit and check on (time limit in
            killable worker processes, row cap, SERVICE/LOAD guard, metrics, CORS),
-           `--query-workers` and `--threads` as given
-- vnkg-waitress  the same with `--server waitress`; vnkg-tN  the same with `--threads N` (only
-           when `--servers` names them)
+           `--query-workers`, `--processes` and `--threads` as given
+- vnkg-waitress  the same with `--server waitress`; vnkg-tN, vnkg-pN, vnkg-pN-tM  the same with
+           `--threads N`, `--processes N` or both (only when `--servers` names them)
 - bare     bench/bare_wrapper.py: the issue's reference, a bare Flask wrapper of pyoxigraph (no limits,
-           checks or logs) under granian with one worker and the same threads (only when named)
+           checks or logs) under granian with one worker and the same threads (only when named);
+           bare-pN the same in N worker processes, each with the store opened read-only
 - oxigraph `oxigraph serve-read-only --union-default-graph` over the same quads (PyPI `oxigraph`,
            the Rust server), loaded from `vnkg export --format nquads`
 - rdflib   `rdflib-endpoint serve` of the same N-Quads (rdflib's in-memory Dataset, union default
@@ -39,6 +40,7 @@ import http.client
 import json
 import multiprocessing as mp
 import os
+import re
 import shutil
 import signal
 import socket
@@ -449,7 +451,8 @@ def main(argv=None) -> int:
     ap.add_argument("--concurrency", default="1,8")
     ap.add_argument("--queries", default=",".join(list(MIX) + ["mix"]), help="queries of the mix to run (comma separated; mix: all of them in turn)")
     ap.add_argument("--query-workers", type=int, default=2, help="vnkg's query worker processes")
-    ap.add_argument("--threads", type=int, default=None, help="vnkg's server threads (default: vnkg serve's)")
+    ap.add_argument("--threads", type=int, default=None, help="vnkg's server threads per process (default: vnkg serve's)")
+    ap.add_argument("--processes", type=int, default=None, help="vnkg's server processes (default: vnkg serve's)")
     ap.add_argument("--timeout", type=float, default=120.0, help="client timeout per request (s)")
     ap.add_argument("--json", help="write the results here")
     ap.add_argument("--client", choices=sorted(CLIENTS), default="raw", help="the measuring clients' HTTP code")
@@ -473,12 +476,14 @@ def main(argv=None) -> int:
         iris = None
         for name in servers:
             port = free_port()
-            if name in ("vnkg", "vnkg-waitress") or name.startswith("vnkg-t"):
-                # vnkg-tN: with N threads
-                threads = name[len("vnkg-t"):] if name.startswith("vnkg-t") else args.threads
+            if name in ("vnkg", "vnkg-waitress") or name.startswith(("vnkg-t", "vnkg-p")):
+                # vnkg-tN: with N threads; vnkg-pN: N processes; vnkg-pN-tM: both
+                options = dict(re.findall(r"-([tp])(\d+)", name))
+                threads = options.get("t", args.threads)
                 cmd = [str(ROOT / ".venv" / "bin" / "vnkg"), "serve", "--store", str(store), "--host", "127.0.0.1", "--port", str(port),
                        "--query-workers", str(args.query_workers), "--update-token", "bench"]
                 cmd += ["--threads", str(threads)] if threads else []
+                cmd += ["--processes", options.get("p", str(args.processes))] if "p" in options or args.processes else []
                 cmd += ["--server", "waitress"] if name == "vnkg-waitress" else []
                 server = Server(name, cmd, port, "/sparql")
             elif name == "bare" or name.startswith("bare-p"):
