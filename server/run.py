@@ -2,14 +2,15 @@
 
 The CLI (`vnkg serve`) builds Settings from its flags and the environment and calls `serve`.
 
-granian (the default, `server = "granian"`) is a Rust HTTP server for WSGI apps: the HTTP work is
+granian (the default, `server = "granian"`) is a Rust HTTP server for Python apps: the HTTP work is
 done outside Python, which on a point lookup was about half the web process' CPU under waitress
 (bench/README.md). It runs `processes` worker processes (one per core by default: one Python
-process answers only as fast as its one GIL allows), each with `threads` Python threads running the
-app and its own read-only view of the store; writes go one at a time, across processes
-(kg.sharing). Requests beyond those threads wait in granian's queue, not in Python. The query
-workers and queue places (`query_workers`, `query_queue`) are shared out among the processes. The
-processes publish their metrics in a temporary directory, so that /metrics counts them all.
+process answers only as fast as its one GIL allows), each with its own read-only view of the store;
+writes go one at a time, across processes (kg.sharing). In each process the app is served through
+server.asgi: queries about one resource on the event loop, one after another, everything else on
+`threads` threads. The query workers and queue places (`query_workers`, `query_queue`) are shared
+out among the processes. The processes publish their metrics in a temporary directory, so that
+/metrics counts them all; a process that dies is started again.
 
 waitress (`server = "waitress"`) runs the app in this one process, for platforms without granian's
 wheels.
@@ -110,8 +111,9 @@ def _announce(settings: Settings, port: int) -> None:
 def _app_for(settings: Settings):
     """The app, made in granian's worker process (a module-level function: it may be pickled)."""
     from . import create_app
+    from .asgi import Front
 
-    return create_app(settings)
+    return Front(create_app(settings), settings.threads)
 
 
 def _serve_granian(settings: Settings, port: int) -> None:
@@ -125,9 +127,9 @@ def _serve_granian(settings: Settings, port: int) -> None:
         "vnkg",  # a name only: the app comes from target_loader
         address=settings.host.strip("[]"),
         port=port,
-        interface=Interfaces.WSGI,
+        interface=Interfaces.ASGI,
         workers=n,
-        blocking_threads=max(1, settings.threads),
+        respawn_failed_workers=True,
         http=HTTPModes.http1,
         websockets=False,
         log_level=LogLevels.error,  # its warning about "many" threads on few cores is not ours

@@ -1,0 +1,115 @@
+"""server.asgi: queries about one resource are answered on the event loop, the rest on threads,
+with the same answers as the WSGI app gives; and, in a real server, a point lookup is answered while
+every thread is held by a slow query."""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+import time
+from urllib.parse import urlencode
+
+import pyoxigraph as ox
+import pytest
+import requests
+
+from kg.config import Settings
+from server import create_app
+from server.asgi import Front
+
+EX = "http://example.org/"
+LOOKUP = f"SELECT ?p ?o WHERE {{ <{EX}s1> ?p ?o }}"
+JOIN = f"SELECT ?o WHERE {{ <{EX}s1> ?p ?x . ?x ?q ?o }}"
+
+
+@pytest.fixture(scope="module")
+def app(tmp_path_factory):
+    app = create_app(Settings(store=str(tmp_path_factory.mktemp("asgi") / "store"), query_workers=1))
+    quads = [ox.Quad(ox.NamedNode(f"{EX}s{i}"), ox.NamedNode(EX + "p"), ox.Literal(f"giá trị {i}")) for i in range(20)]
+    app.extensions["vnkg"].write(lambda store: store.extend(quads))
+    yield app
+    app.extensions["vnkg"].close()
+
+
+def call(front: Front, method: str, path: str, query_string: str = "", headers=(), body: bytes = b""):
+    """One request through the ASGI app: (status, headers as a dict, body)."""
+    scope = {"type": "http", "http_version": "1.1", "method": method, "path": path, "raw_path": path.encode(),
+             "root_path": "", "scheme": "http", "query_string": query_string.encode(),
+             "headers": [(b"host", b"localhost")] + [(k.lower().encode(), v.encode()) for k, v in headers],
+             "client": ("127.0.0.1", 5555), "server": ("localhost", 80)}
+    sent: list[dict] = []
+    chunks = [{"type": "http.request", "body": body, "more_body": False}]
+
+    async def receive():
+        return chunks.pop(0) if chunks else {"type": "http.disconnect"}
+
+    async def send(message):
+        sent.append(message)
+
+    asyncio.run(front(scope, receive, send))
+    start = sent[0]
+    return (start["status"], {k.decode(): v.decode() for k, v in start["headers"]},
+            b"".join(m.get("body", b"") for m in sent[1:]))
+
+
+def flask_answer(app, query_string: str, accept: str):
+    r = app.test_client().get("/sparql?" + query_string, headers={"Accept": accept})
+    return r.status_code, {k.lower(): v for k, v in r.headers.items()}, r.data
+
+
+@pytest.mark.parametrize("query, accept", [
+    (LOOKUP, "application/sparql-results+json"),
+    (LOOKUP, "text/csv"),
+    (f"ASK {{ <{EX}s1> ?p ?o }}", "application/sparql-results+xml"),
+    (f"DESCRIBE <{EX}s2>", "text/turtle"),
+    (LOOKUP, "image/png"),  # 406, made by Flask's error handler, still on the loop
+])
+def test_a_query_about_one_resource_is_answered_on_the_loop_as_flask_answers_it(app, query, accept, monkeypatch):
+    front = Front(app, threads=2)
+    monkeypatch.setattr(front, "threaded", None)  # calling it would fail: nothing may go to a thread
+    qs = urlencode({"query": query})
+    status, headers, body = call(front, "GET", "/sparql", qs, [("Accept", accept)])
+    assert (status, headers, body) == flask_answer(app, qs, accept)
+
+
+def test_everything_else_goes_to_the_threads(app):
+    front = Front(app, threads=2)
+    answered_in: list[str] = []
+    inner = front.app
+
+    def spy(environ, start_response):
+        answered_in.append(threading.current_thread().name)
+        return inner(environ, start_response)
+
+    front.app = spy
+    qs = urlencode({"query": JOIN})
+    status, _, body = call(front, "GET", "/sparql", qs, [("Accept", "text/csv")])
+    assert status == 200 and body.split(b"\r\n")[0] == b"o"
+    status, _, body = call(front, "POST", "/sparql", "", [("Content-Type", "application/sparql-query"), ("Accept", "text/csv")],
+                           b"SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")
+    assert status == 200 and body.split() == [b"n", b"20"]
+    status, _, body = call(front, "GET", "/health")
+    assert status == 200
+    assert len(answered_in) == 3 and all(name.startswith("WSGI") for name in answered_in)  # a2wsgi's threads
+
+
+def test_a_chunked_body_is_read_whole(app):
+    front = Front(app, threads=1)
+    status, _, body = call(front, "POST", "/sparql", "", [("Content-Type", "application/sparql-query"), ("Accept", "text/csv"),
+                                                          ("Transfer-Encoding", "chunked")], b"ASK { ?s ?p ?o }")
+    assert status == 200 and b"true" in body
+
+
+def test_a_point_lookup_is_answered_while_a_slow_query_holds_every_thread(tmp_path, vnkg_serve):
+    store = ox.Store(str(tmp_path / "store"))
+    store.extend(ox.Quad(ox.NamedNode(f"{EX}s{i}"), ox.NamedNode(EX + "p"), ox.Literal(i)) for i in range(300))
+    del store
+    base = vnkg_serve(tmp_path / "store", "--processes", "1", "--threads", "1", "--query-workers", "1", "--query-timeout", "4")
+    runaway = "SELECT (COUNT(*) AS ?c) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"
+    slow = threading.Thread(target=lambda: requests.get(base + "/sparql", params={"query": runaway}, timeout=30))
+    slow.start()
+    time.sleep(0.5)  # the runaway query has reached the only thread (and the only query worker)
+    r = requests.get(base + "/sparql", params={"query": LOOKUP.replace("s1", "s7")}, headers={"Accept": "text/csv"}, timeout=30)
+    assert slow.is_alive()  # answered before the slow query's time limit ended it
+    assert r.status_code == 200 and r.text.split() == ["p,o", f"{EX}p,7"]
+    slow.join()
