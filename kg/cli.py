@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+import time
 from dataclasses import fields
 from pathlib import Path
 
@@ -36,12 +37,24 @@ def _open(args, read_only: bool):
         raise UsageError(str(exc)) from exc
 
 
+def _open_for_writing(args, attempts: int = 20):
+    """The store opened for writing; a server writing it (for a few ms at a time) is waited for."""
+    for attempt in range(attempts):
+        try:
+            return _open(args, read_only=False)
+        except UsageError:
+            if attempt == attempts - 1:
+                raise
+            time.sleep(0.1)
+
+
 def cmd_build(args) -> int:
     from tqdm import tqdm
 
     from .build import build
+    from .sharing import note_write
 
-    store = _open(args, read_only=False)
+    store = _open_for_writing(args)
     bar = tqdm(desc="articles", unit=" files", file=sys.stderr, disable=args.quiet or not sys.stderr.isatty())
     last = [None]
 
@@ -50,7 +63,11 @@ def cmd_build(args) -> int:
             last[0] = name
             bar.update(1)
 
-    report = build(args.paths, store, validate=not args.no_validate, progress=progress, ner=args.ner)
+    try:
+        report = build(args.paths, store, validate=not args.no_validate, progress=progress, ner=args.ner)
+    finally:
+        # servers of this store reopen their views and see the articles (kg.sharing)
+        note_write(args.store or default_store())
     bar.close()
     for v in report.violations:
         print(f"shape violation: {v}", file=sys.stderr)

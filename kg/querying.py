@@ -39,6 +39,7 @@ has its own FROM / FROM NAMED.
 
 from __future__ import annotations
 
+import asyncio
 import atexit
 import dataclasses
 import multiprocessing
@@ -54,7 +55,7 @@ from dataclasses import dataclass, field
 
 import pyoxigraph as ox
 
-from .sharing import REOPEN_AFTER, MemoryStore, SharedStore, open_view
+from .sharing import REOPEN_AFTER, MemoryStore, SharedStore, forget_frames, open_view
 
 STARTUP_TIMEOUT = 60.0  # seconds a new worker may take to import and say it is ready
 TRUNCATED_IRI = "https://w3id.org/vnkg/def/core#truncated"
@@ -201,6 +202,16 @@ def _dataset_kwargs(req: QueryRequest) -> dict:
 def execute(store: ox.Store, req: QueryRequest) -> QueryAnswer:
     """Run one query on `store` and serialise its answer; raises QueryError subclasses."""
     try:
+        return _execute(store, req)
+    except QueryError as exc:
+        # The frames in its traceback hold the query's solutions, which pyoxigraph lets go only in
+        # the thread that made them: let them go now, not when the exception is collected, maybe
+        # in another thread (where they would be leaked with a RuntimeError).
+        raise forget_frames(exc) from None
+
+
+def _execute(store: ox.Store, req: QueryRequest) -> QueryAnswer:
+    try:
         result = store.query(req.query, base_iri=req.base_iri, **_dataset_kwargs(req))
         if isinstance(result, ox.QueryBoolean):
             fmt = _need(req.results_format, "an ASK query", RESULT_FORMATS)
@@ -317,6 +328,9 @@ class LocalRunner:
         self.max_rows = max_rows
 
     def run(self, req: QueryRequest, timeout: float | None = None) -> QueryAnswer:
+        return execute(self.store, req)
+
+    async def arun(self, req: QueryRequest, timeout: float | None = None) -> QueryAnswer:
         return execute(self.store, req)
 
     def alive(self) -> tuple[int, int]:
@@ -453,6 +467,33 @@ class QueryPool:
         return sum(1 for w in workers if w.process.is_alive()), self.size
 
     def run(self, req: QueryRequest, timeout: float | None = None) -> QueryAnswer:
+        """Answer `req` within the time limit (the smaller of `timeout` and the pool's)."""
+        return _drive(self._running(req, timeout), self._take_waiting, lambda worker, seconds: worker.wait(seconds))
+
+    async def arun(self, req: QueryRequest, timeout: float | None = None) -> QueryAnswer:
+        """`run` for an event loop: waiting for a worker or its answer does not hold the thread."""
+        loop = asyncio.get_running_loop()
+        steps = self._running(req, timeout)
+        try:
+            need = next(steps)
+            while True:
+                try:
+                    if need[0] == "worker":
+                        got = await loop.run_in_executor(None, self._take_waiting, need[1])
+                    else:
+                        got = await _readable(loop, need[1], need[2])
+                except BaseException as exc:  # Busy, or cancelled (the client went away)
+                    steps.throw(exc)  # the steps let go of their slot and worker, and raise it again
+                    raise
+                need = steps.send(got)
+        except StopIteration as stop:
+            return stop.value
+
+    # The steps of a query, shared by `run` and `arun`: a generator that yields what it waits for —
+    # ("worker", seconds): an idle worker, when none is idle now; ("answer", worker, seconds):
+    # whether the worker has something to read within `seconds` — and returns the answer.
+
+    def _running(self, req: QueryRequest, timeout: float | None):
         limit = self.timeout if timeout is None else min(timeout, self.timeout)
         if self._closed:
             raise QueryFailed("the query service is shutting down")
@@ -461,44 +502,55 @@ class QueryPool:
         try:
             if self.shared is not None and one_resource(req.query):
                 return execute(self.shared.view(), req)
-            # Every query ahead finishes or is stopped within the limit, so this wait is bounded.
-            wait = self.timeout * (1 + self._waiters / self.size) + STARTUP_TIMEOUT
             try:
-                worker = self._idle.get(timeout=wait)
+                worker = self._idle.get_nowait()
             except queue.Empty:
-                raise Busy("the server is busy: no query worker became free; try again shortly") from None
+                # Every query ahead finishes or is stopped within the limit, so this wait is bounded.
+                worker = yield "worker", self.timeout * (1 + self._waiters / self.size) + STARTUP_TIMEOUT
             # Died while idle (killed from outside): replace it quietly. A ready worker has nothing
             # to say between queries, so anything to read is its EOF.
             if worker.wait(0) if worker.ready else not worker.process.is_alive():
                 worker = self._replace(worker)
-            # `held[0]` is the worker to put back: `_ask` swaps in a fresh one when it kills one.
+            # `held[0]` is the worker to put back: `_asking` swaps in a fresh one when it kills one.
             held = [worker]
             try:
-                return self._ask(held, req, limit)
+                return (yield from self._asking(held, req, limit))
             finally:
                 self._idle.put(held[0])
         finally:
             self._slots.release()
 
-    def _ask(self, held: list, req: QueryRequest, limit: float) -> QueryAnswer:
+    def _take_waiting(self, seconds: float) -> _Worker:
+        try:
+            return self._idle.get(timeout=seconds)
+        except queue.Empty:
+            raise Busy("the server is busy: no query worker became free; try again shortly") from None
+
+    def _asking(self, held: list, req: QueryRequest, limit: float):
         worker = held[0]
         try:
             if not worker.ready:
-                if not worker.wait(STARTUP_TIMEOUT):
+                if not (yield "answer", worker, STARTUP_TIMEOUT):
                     raise EOFError("no ready message")
                 worker.conn.recv_bytes()
                 worker.ready = True
             worker.conn.send_bytes(_pack(self.generation, req))
-            if not worker.wait(limit):
-                held[0] = self._replace(worker)
-                raise QueryTimeout(
-                    f"the query was stopped after the time limit of {limit:g} s; "
-                    "narrow it (LIMIT, more specific patterns) and try again"
-                )
-            reply = pickle.loads(worker.conn.recv_bytes())
+            answered = yield "answer", worker, limit
+            reply = pickle.loads(worker.conn.recv_bytes()) if answered else None
         except (EOFError, OSError):
             held[0] = self._replace(worker)
             raise QueryFailed("the query worker stopped unexpectedly; the query was not answered") from None
+        except BaseException:
+            # Abandoned while the worker works (the waiting was cancelled: the client went away):
+            # its answer would be read by the next query, so it is stopped and replaced.
+            held[0] = self._replace(worker)
+            raise
+        if reply is None:
+            held[0] = self._replace(worker)
+            raise QueryTimeout(
+                f"the query was stopped after the time limit of {limit:g} s; "
+                "narrow it (LIMIT, more specific patterns) and try again"
+            )
         if reply[0] == "ok":
             return QueryAnswer(*reply[1:])
         _, name, message = reply
@@ -525,6 +577,36 @@ class QueryPool:
             self._all.clear()
         for worker in workers:
             worker.stop()
+
+
+def _drive(steps, take_worker, readable):
+    """Run the steps of `QueryPool._running` in this thread, blocking where they wait."""
+    try:
+        need = next(steps)
+        while True:
+            try:
+                got = take_worker(need[1]) if need[0] == "worker" else readable(need[1], need[2])
+            except BaseException as exc:  # Busy, or interrupted
+                steps.throw(exc)  # the steps let go of their slot and worker, and raise it again
+                raise
+            need = steps.send(got)
+    except StopIteration as stop:
+        return stop.value
+
+
+async def _readable(loop, worker: _Worker, seconds: float) -> bool:
+    """Has `worker` something to read (an answer, or EOF) within `seconds`? Waits on the loop."""
+    if worker.wait(0):
+        return True
+    ready = loop.create_future()
+    fd = worker.conn.fileno()
+    loop.add_reader(fd, lambda: ready.done() or ready.set_result(True))
+    try:
+        return await asyncio.wait_for(ready, max(0.0, seconds))
+    except TimeoutError:
+        return False
+    finally:
+        loop.remove_reader(fd)
 
 
 def make_runner(shared: SharedStore | MemoryStore, *, workers: int, queue_size: int, timeout: float, max_rows: int):

@@ -165,7 +165,7 @@ class SharedStore:
             try:
                 return change(store)
             except BaseException as exc:
-                raise _forget_frames(exc) from None
+                raise forget_frames(exc) from None
             finally:
                 del store
                 self._counter.bump()
@@ -211,9 +211,9 @@ class MemoryStore:
         pass
 
 
-def _forget_frames(exc: BaseException) -> BaseException:
-    """`exc` without the tracebacks of it and of the exceptions it carries (their frames hold the
-    writable store)."""
+def forget_frames(exc: BaseException) -> BaseException:
+    """`exc` without the tracebacks of it and of the exceptions it carries, whose frames would keep
+    their locals (a writable store, a query's solutions) alive until the exception goes."""
     seen = set()
     e: BaseException | None = exc
     while e is not None and id(e) not in seen:

@@ -1,16 +1,17 @@
-"""The app as granian serves it: an ASGI front that answers cheap queries on its event loop and
-hands everything else to the WSGI app (Flask, behind server.fastpath) in a pool of threads.
+"""The app as granian serves it: an ASGI front that answers SPARQL queries on its event loop and
+hands everything else to the WSGI app (Flask) on a pool of threads.
 
-Why: a process answers in one Python thread at a time (the GIL). With a thread per request, a
-point lookup spent more time waiting for the GIL, behind the other requests' threads, than running;
-with eight clients the slowest answers took 3–5× Oxigraph's. With one thread per process the tail
-was at Oxigraph's, but a request waiting for a query worker (up to the time limit) held the only
-thread and everything queued behind it. So: requests that cannot wait — a GET of a query about one
-resource (kg.querying.one_resource: bounded by the row cap, answered in the process in well under a
-millisecond) — run one after another on the event loop, queued fairly by granian, never waiting for
-the GIL behind another request; everything else — pages, updates, exports, queries that go to the
-query workers (whose wait holds a thread, but not the GIL) — runs on `threads` threads, as before.
-Both paths go through the same WSGI app, so the answers, checks, limits and metrics are the same.
+Why: a process runs Python in one thread at a time (the GIL). With a thread per request, a point
+lookup spent more time waiting for the GIL, behind the other requests' threads, than running: with
+eight clients the slowest answers took 3–5× Oxigraph's. Here a query — GET /sparql?query=... or POST
+application/sparql-query to /sparql or /query, the requests server.fastpath takes — runs on the
+event loop: its checks and its answer in the loop's thread, one request after another, queued fairly
+by granian (in Rust) rather than in front of the GIL. A query about one resource is answered right
+there (kg.querying.one_resource: the row cap bounds it); any other goes to a query worker process,
+and the loop waits for the worker's pipe (`QueryPool.arun`) instead of holding a thread. The steps
+are server.fastpath's and server.sparql's own (`answering`), so answers, checks, limits, errors and
+metrics are the same as under a WSGI server. Everything else — pages, updates, the Graph Store,
+exports, the help page — runs on `threads` threads (a2wsgi), as under a WSGI server.
 """
 
 from __future__ import annotations
@@ -19,28 +20,33 @@ from io import BytesIO
 
 from a2wsgi.wsgi import WSGIMiddleware, build_environ
 
-from kg.querying import one_resource
-
-from .fastpath import PATHS, parse_query_string
+from . import sparql
+from .fastpath import PATHS, FastPath
 
 
 class Front:
     def __init__(self, app, threads: int):
         self.app = app
-        self.wsgi_app = app.wsgi_app  # server.fastpath's layer, in front of Flask
+        self.fast: FastPath = app.wsgi_app  # server.fastpath's layer, in front of Flask
         self.threaded = WSGIMiddleware(self._whole_body, workers=max(1, threads))
 
     def _whole_body(self, environ, start_response):
-        # a2wsgi's body reader ends where the request's body ends, Content-Length or not: say so,
-        # or werkzeug reads a chunked body (no Content-Length) as empty
-        environ["wsgi.input_terminated"] = True
+        # A body without Content-Length (chunked): werkzeug would read it as empty, or, told that
+        # the stream ends with the body, cut it silently at the limit. So it is read here, up to
+        # one byte past the largest limit, and given its length: werkzeug then answers 413 for a
+        # body over its endpoint's limit, as for any other.
+        if "CONTENT_LENGTH" not in environ and environ["REQUEST_METHOD"] in ("POST", "PUT", "PATCH"):
+            _buffered(environ, environ["wsgi.input"].read(self.app.config["MAX_CONTENT_LENGTH"] + 1))
         return self.app(environ, start_response)
 
     async def __call__(self, scope, receive, send):
         if scope["type"] == "lifespan":
             return await _lifespan(receive, send)
-        if scope["type"] == "http" and scope["method"] == "GET" and scope["path"] in PATHS and _cheap(scope["query_string"]):
-            return await self._inline(scope, send)
+        if scope["type"] == "http" and scope["path"] in PATHS and _is_query(scope):
+            environ = build_environ(scope, BytesIO())
+            if FastPath.takes(environ) and await self._query(environ, receive, send):
+                return
+
         async def coroutine_receive():
             # a2wsgi hands receive() to the loop from its threads with run_coroutine_threadsafe,
             # which wants a coroutine; granian's receive() gives an awaitable of its own
@@ -48,31 +54,61 @@ class Front:
 
         return await self.threaded(scope, coroutine_receive, send)
 
-    async def _inline(self, scope, send) -> None:
-        started: list = []
-
-        def start_response(status, headers, exc_info=None):
-            started[:] = [status, headers]
-
-        body = b"".join(self.wsgi_app(build_environ(scope, BytesIO()), start_response))
-        status, headers = started
-        await send({
-            "type": "http.response.start",
-            "status": int(status[:3]),
-            "headers": [(k.lower().encode("latin-1"), v.encode("latin-1")) for k, v in headers],
-        })
+    async def _query(self, environ, receive, send) -> bool:
+        """Answer a query; False for a GET that is not one after all (Flask's help page)."""
+        if environ["REQUEST_METHOD"] == "POST":
+            # the body, up to one byte past the limit, with its length (see _whole_body)
+            _buffered(environ, await _read_body(receive, self.app.config["SETTINGS"].max_request_bytes + 1))
+        try:
+            done = await sparql.await_answering(self.fast.steps(environ), self.app.extensions["vnkg"].queries.arun)
+        except Exception as exc:  # noqa: BLE001 - Flask makes the error's response, as for WSGI
+            await _send_wsgi(self.fast.failed, environ, send, exc)
+            return True
+        if done is None:
+            return False
+        headers, body = done
+        await send({"type": "http.response.start", "status": 200, "headers": _encode(headers)})
         await send({"type": "http.response.body", "body": body})
+        return True
 
 
-def _cheap(query_string: bytes) -> bool:
-    """A query string with one `query` that is about one resource (and nothing that is not ASCII)."""
-    if b"query=" not in query_string:
-        return False
-    try:
-        texts = [v for k, v in parse_query_string(query_string) if k == "query"]
-    except (UnicodeDecodeError, ValueError):
-        return False
-    return len(texts) == 1 and one_resource(texts[0])
+def _buffered(environ, body: bytes) -> None:
+    """The request's body, read whole: with its length, and no longer chunked (werkzeug reads a
+    chunked body as empty unless told the stream ends, and then cuts it at the limit silently)."""
+    environ["wsgi.input"], environ["CONTENT_LENGTH"] = BytesIO(body), str(len(body))
+    environ.pop("HTTP_TRANSFER_ENCODING", None)
+
+
+def _is_query(scope) -> bool:
+    method = scope["method"]
+    return (method == "GET" and b"query=" in scope["query_string"]) or method == "POST"
+
+
+async def _read_body(receive, limit: int) -> bytes:
+    body = bytearray()
+    while len(body) < limit:
+        message = await receive()
+        body += message.get("body", b"")
+        if not message.get("more_body"):
+            break
+    return bytes(body[:limit])
+
+
+async def _send_wsgi(handler, environ, send, exc: Exception) -> None:
+    """The response Flask makes for `exc` (an error page: cheap, made right here)."""
+    started: list = []
+
+    def start_response(status, headers, exc_info=None):
+        started[:] = [status, headers]
+
+    body = b"".join(handler(environ, start_response, exc))
+    status, headers = started
+    await send({"type": "http.response.start", "status": int(status[:3]), "headers": _encode(headers)})
+    await send({"type": "http.response.body", "body": body})
+
+
+def _encode(headers) -> list[tuple[bytes, bytes]]:
+    return [(name.lower().encode("latin-1"), value.encode("latin-1")) for name, value in headers]
 
 
 async def _lifespan(receive, send) -> None:
@@ -83,4 +119,3 @@ async def _lifespan(receive, send) -> None:
         elif message["type"] == "lifespan.shutdown":
             await send({"type": "lifespan.shutdown.complete"})
             return
-

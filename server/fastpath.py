@@ -65,25 +65,43 @@ class FastPath:
         self.app = app
         self.flask_wsgi = flask_wsgi
 
-    def __call__(self, environ, start_response):
+    @staticmethod
+    def takes(environ) -> bool:
+        """Is this a plain query (GET with `query=`, or POST application/sparql-query)?"""
         method = environ.get("REQUEST_METHOD")
-        if environ.get("PATH_INFO") not in PATHS or not (
+        return environ.get("PATH_INFO") in PATHS and (
             method == "GET"
             or (method == "POST" and environ.get("CONTENT_TYPE", "").partition(";")[0].strip().lower() == "application/sparql-query")
-        ):
+        )
+
+    def __call__(self, environ, start_response):
+        if not self.takes(environ):
             return self.flask_wsgi(environ, start_response)
+        try:
+            done = sparql.run_answering(self.steps(environ), self.app.extensions["vnkg"].queries.run)
+        except Exception as exc:  # noqa: BLE001 - Flask turns it into the response (and logs a 500)
+            return self.failed(environ, start_response, exc)
+        if done is None:  # the help page or the Service Description: Flask's
+            return self.flask_wsgi(environ, start_response)
+        headers, body = done
+        start_response("200 OK", headers)
+        return [body]
+
+    def failed(self, environ, start_response, exc: Exception):
+        environ[sparql.FAST_PATH_ERROR] = exc
+        return self.flask_wsgi(environ, start_response)
+
+    def steps(self, environ):
+        """The request's answer as steps (server.sparql.answering): yields (query, timeout) once,
+        returns (headers, body), or None for a request that Flask answers."""
         app = self.app
         settings = app.config["SETTINGS"]
         req = FastRequest(environ)
-        try:
-            op, text, params = sparql.read_operation(req, settings)
-            if op is None:  # the help page or the Service Description: Flask's
-                return self.flask_wsgi(environ, start_response)
-            metrics = app.extensions["vnkg-metrics"]
-            body, headers = sparql.answer_query(text, params, req, settings, app.extensions["vnkg"], metrics)
-        except Exception as exc:  # noqa: BLE001 - Flask turns it into the response (and logs a 500)
-            environ[sparql.FAST_PATH_ERROR] = exc
-            return self.flask_wsgi(environ, start_response)
+        op, text, params = sparql.read_operation(req, settings)
+        if op is None:
+            return None
+        metrics = app.extensions["vnkg-metrics"]
+        body, headers = yield from sparql.answering(text, params, req, settings, app.extensions["vnkg"], metrics)
         for name, value in ops.cors_headers(settings, req.headers.get("Origin"), write=False, preflight=False):
             if name == "Vary":
                 headers = [(k, f"{v}, {value}" if k == "Vary" else v) for k, v in headers]
@@ -91,5 +109,4 @@ class FastPath:
                 headers.append((name, value))
         headers.append(("Content-Length", str(len(body))))
         metrics.inc("vnkg_http_responses_total", status="200")
-        start_response("200 OK", headers)
-        return [body]
+        return headers, body

@@ -76,6 +76,7 @@ class Metrics:
         self._gauges = gauges or (lambda: {})
         self._dir = Path(directory) if directory else None
         if self._dir is not None:
+            self._dir.mkdir(parents=True, exist_ok=True)
             threading.Thread(target=self._publish_forever, name="vnkg-metrics", daemon=True).start()
 
     # --- several processes: each publishes its counts, the one scraped adds them up ---

@@ -226,6 +226,48 @@ def answer_query(text: str, params, req, settings, st, m) -> tuple[bytes, list[t
     Shared by the Flask view and server.fastpath, so it takes what it needs as arguments (`req`, a
     werkzeug Request; `st`, the State; `m`, the Metrics) rather than from Flask's context.
     """
+    return run_answering(answering(text, params, req, settings, st, m), st.queries.run)
+
+
+def run_answering(steps, run):
+    """Drive `answering` (or steps that end in it): run its query with `run(query, timeout)`,
+    give it the outcome, return what it returns."""
+    try:
+        query, timeout = next(steps)
+    except StopIteration as stop:  # steps that needed no query
+        return stop.value
+    try:
+        answer = run(query, timeout)
+    except querying.QueryError as exc:
+        return _finish(steps.throw, exc)
+    return _finish(steps.send, answer)
+
+
+async def await_answering(steps, arun):
+    """`run_answering` with a query that is awaited: `await arun(query, timeout)`."""
+    try:
+        query, timeout = next(steps)
+    except StopIteration as stop:
+        return stop.value
+    try:
+        answer = await arun(query, timeout)
+    except querying.QueryError as exc:
+        return _finish(steps.throw, exc)
+    return _finish(steps.send, answer)
+
+
+def _finish(step, value):
+    try:
+        step(value)
+    except StopIteration as stop:
+        return stop.value
+    raise RuntimeError("answering() asked for a second query")
+
+
+def answering(text: str, params, req, settings, st, m):
+    """`answer_query` as steps, so that the query can also be awaited (server.asgi): a generator
+    that yields (QueryRequest, timeout) once, takes the answer (or has the QueryError thrown in)
+    and returns (body, headers), or raises an HTTPException."""
     try:
         scan = safety.check(text, settings.allowed_hosts)
     except safety.Refused as exc:
@@ -248,7 +290,7 @@ def answer_query(text: str, params, req, settings, st, m) -> tuple[bytes, list[t
     status = 200
     m.flight(+1)
     try:
-        answer = st.queries.run(query, timeout)
+        answer = yield query, timeout
     except querying.QueryError as exc:
         status = exc.status
         if isinstance(exc, querying.QueryTimeout):

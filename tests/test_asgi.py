@@ -1,6 +1,6 @@
-"""server.asgi: queries about one resource are answered on the event loop, the rest on threads,
-with the same answers as the WSGI app gives; and, in a real server, a point lookup is answered while
-every thread is held by a slow query."""
+"""server.asgi: queries are answered on the event loop (about one resource right there, others by
+a query worker the loop waits for), everything else on threads, with the same answers as the WSGI
+app gives; and, in a real server, queries are answered while a slow page holds every thread."""
 
 from __future__ import annotations
 
@@ -62,9 +62,12 @@ def flask_answer(app, query_string: str, accept: str):
     (LOOKUP, "text/csv"),
     (f"ASK {{ <{EX}s1> ?p ?o }}", "application/sparql-results+xml"),
     (f"DESCRIBE <{EX}s2>", "text/turtle"),
+    (JOIN, "application/sparql-results+json"),  # through a query worker
+    ("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }", "text/tab-separated-values"),
     (LOOKUP, "image/png"),  # 406, made by Flask's error handler, still on the loop
+    ("SELECT nonsense", "text/csv"),  # 400
 ])
-def test_a_query_about_one_resource_is_answered_on_the_loop_as_flask_answers_it(app, query, accept, monkeypatch):
+def test_queries_are_answered_on_the_loop_as_flask_answers_them(app, query, accept, monkeypatch):
     front = Front(app, threads=2)
     monkeypatch.setattr(front, "threaded", None)  # calling it would fail: nothing may go to a thread
     qs = urlencode({"query": query})
@@ -72,25 +75,34 @@ def test_a_query_about_one_resource_is_answered_on_the_loop_as_flask_answers_it(
     assert (status, headers, body) == flask_answer(app, qs, accept)
 
 
+def test_a_posted_query_is_answered_on_the_loop(app, monkeypatch):
+    front = Front(app, threads=2)
+    monkeypatch.setattr(front, "threaded", None)
+    status, _, body = call(front, "POST", "/query", "", [("Content-Type", "application/sparql-query"), ("Accept", "text/csv")],
+                           b"SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")
+    assert status == 200 and body.split() == [b"n", b"20"]
+    status, _, body = call(front, "POST", "/sparql", "", [("Content-Type", "application/sparql-query")], b"x" * 1_000_001)
+    assert status == 413
+
+
 def test_everything_else_goes_to_the_threads(app):
     front = Front(app, threads=2)
     answered_in: list[str] = []
-    inner = front.app
+    inner = front.threaded.app
 
     def spy(environ, start_response):
         answered_in.append(threading.current_thread().name)
         return inner(environ, start_response)
 
-    front.app = spy
-    qs = urlencode({"query": JOIN})
-    status, _, body = call(front, "GET", "/sparql", qs, [("Accept", "text/csv")])
-    assert status == 200 and body.split(b"\r\n")[0] == b"o"
-    status, _, body = call(front, "POST", "/sparql", "", [("Content-Type", "application/sparql-query"), ("Accept", "text/csv")],
-                           b"SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")
-    assert status == 200 and body.split() == [b"n", b"20"]
-    status, _, body = call(front, "GET", "/health")
-    assert status == 200
-    assert len(answered_in) == 3 and all(name.startswith("WSGI") for name in answered_in)  # a2wsgi's threads
+    front.threaded.app = spy
+    form = urlencode({"query": "ASK { ?s ?p ?o }"})
+    status, _, body = call(front, "POST", "/sparql", "", [("Content-Type", "application/x-www-form-urlencoded"), ("Accept", "text/csv")],
+                           form.encode())
+    assert status == 200 and b"true" in body
+    assert call(front, "GET", "/health")[0] == 200
+    assert call(front, "GET", "/sparql", "xquery=1", [("Accept", "text/html")])[0] == 200  # the help page
+    assert call(front, "POST", "/update", "", [("Content-Type", "application/sparql-update")], b"INSERT DATA {}")[0] == 403
+    assert len(answered_in) == 4 and all(name.startswith("WSGI") for name in answered_in)  # a2wsgi's threads
 
 
 def test_a_chunked_body_is_read_whole(app):
@@ -100,7 +112,9 @@ def test_a_chunked_body_is_read_whole(app):
     assert status == 200 and b"true" in body
 
 
-def test_a_point_lookup_is_answered_while_a_slow_query_holds_every_thread(tmp_path, vnkg_serve):
+def test_queries_are_answered_while_a_runaway_query_holds_the_only_worker(tmp_path, vnkg_serve):
+    """The loop waits for the runaway query's worker without blocking: a point lookup (answered on
+    the loop) and a page (on the only thread) are answered meanwhile."""
     store = ox.Store(str(tmp_path / "store"))
     store.extend(ox.Quad(ox.NamedNode(f"{EX}s{i}"), ox.NamedNode(EX + "p"), ox.Literal(i)) for i in range(300))
     del store
@@ -108,8 +122,13 @@ def test_a_point_lookup_is_answered_while_a_slow_query_holds_every_thread(tmp_pa
     runaway = "SELECT (COUNT(*) AS ?c) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"
     slow = threading.Thread(target=lambda: requests.get(base + "/sparql", params={"query": runaway}, timeout=30))
     slow.start()
-    time.sleep(0.5)  # the runaway query has reached the only thread (and the only query worker)
+    deadline = time.monotonic() + 10  # until the runaway query holds the worker
+    while requests.get(base + "/health", timeout=10).json()["workers"]["alive"] and time.monotonic() < deadline:
+        metrics = requests.get(base + "/metrics", timeout=10).text
+        if "vnkg_sparql_queries_in_flight 1" in metrics:
+            break
     r = requests.get(base + "/sparql", params={"query": LOOKUP.replace("s1", "s7")}, headers={"Accept": "text/csv"}, timeout=30)
-    assert slow.is_alive()  # answered before the slow query's time limit ended it
-    assert r.status_code == 200 and r.text.split() == ["p,o", f"{EX}p,7"]
+    page = requests.get(base + "/health", timeout=30)
+    assert slow.is_alive()  # both answered before the time limit ended the runaway query
+    assert r.status_code == 200 and r.text.split() == ["p,o", f"{EX}p,7"] and page.status_code == 200
     slow.join()

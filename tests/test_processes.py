@@ -164,3 +164,18 @@ def test_graph_store_reads_follow_writes_in_every_process(two):
         r = requests.get(two + "/store", params={"default": ""}, headers={"Accept": "application/n-triples"}, timeout=10)
         seen["Trang mới" in r.text] += 1
     assert seen == {True: 8}
+
+
+def test_a_build_into_a_served_store_is_seen(seed_store_dir, tmp_path, vnkg_serve):
+    import shutil
+
+    store = tmp_path / "store"
+    shutil.copytree(seed_store_dir, store)
+    base = vnkg_serve(store, "--processes", "2")
+    article = tmp_path / "moi.txt"
+    article.write_text("Hội nghị mới ở Quỳnh Lưu\n\nSáng 2/7/2025, UBND huyện Quỳnh Lưu tổ chức hội nghị tổng kết.\n", encoding="utf-8")
+    query = 'ASK { GRAPH ?g { ?a <https://schema.org/headline> "Hội nghị mới ở Quỳnh Lưu" } }'
+    assert not ask(base, query)
+    done = subprocess.run([sys.executable, "-m", "kg.cli", "build", "--store", str(store), "-q", str(article)], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert [ask(base, query) for _ in range(6)] == [True] * 6  # whichever process answers
