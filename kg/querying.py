@@ -41,6 +41,7 @@ from __future__ import annotations
 
 import asyncio
 import atexit
+import collections
 import dataclasses
 import multiprocessing
 import os
@@ -420,6 +421,87 @@ class _Slots:
         self._tokens.put(None)
 
 
+class _IdleWorkers:
+    """Idle workers, and the requests waiting for one, served first come, first served.
+
+    A waiter is a thread (`wait`) or a task on an event loop (`await_one`); a worker put back goes
+    straight to the oldest waiter. (A queue that wakes its waiters in no set order let some queries
+    wait for ten others while the rest went through: with 8 clients on 2 workers the slowest
+    aggregation took 16× Oxigraph's.)"""
+
+    def __init__(self):
+        self._lock = threading.Lock()
+        self._idle: collections.deque[_Worker] = collections.deque()
+        self._waiters: collections.deque = collections.deque()  # callables that take a worker
+
+    def get_nowait(self) -> _Worker | None:
+        with self._lock:
+            return self._idle.popleft() if self._idle else None
+
+    def put(self, worker: _Worker) -> None:
+        with self._lock:
+            give = self._waiters.popleft() if self._waiters else None
+            if give is None:
+                self._idle.append(worker)
+        if give is not None:
+            give(worker)
+
+    def qsize(self) -> int:
+        return len(self._idle)
+
+    def wait(self, seconds: float) -> _Worker:
+        """The next idle worker for this thread, within `seconds`; else Busy."""
+        got: list[_Worker] = []
+        ready = threading.Event()
+
+        def give(worker):
+            got.append(worker)
+            ready.set()
+
+        with self._lock:
+            if self._idle:
+                return self._idle.popleft()
+            self._waiters.append(give)
+        if not ready.wait(seconds):
+            with self._lock:
+                if give in self._waiters:
+                    self._waiters.remove(give)
+                    raise _busy()
+            ready.wait()  # given one just as the time ran out: it is on its way
+        return got[0]
+
+    async def await_one(self, loop, seconds: float) -> _Worker:
+        """`wait` for a task on `loop`, without holding its thread."""
+        future = loop.create_future()
+
+        def arrived(worker):
+            if future.done():  # nobody waits for it any more (timed out, or cancelled): pass it on
+                self.put(worker)
+            else:
+                future.set_result(worker)
+
+        def give(worker):
+            loop.call_soon_threadsafe(arrived, worker)
+
+        with self._lock:
+            if self._idle:
+                return self._idle.popleft()
+            self._waiters.append(give)
+        try:
+            return await asyncio.wait_for(future, seconds)
+        except BaseException as exc:  # the time ran out, or the task was cancelled
+            with self._lock:
+                if give in self._waiters:
+                    self._waiters.remove(give)
+            if isinstance(exc, TimeoutError):
+                raise _busy() from None
+            raise
+
+
+def _busy() -> "Busy":
+    return Busy("the server is busy: no query worker became free; try again shortly")
+
+
 class QueryPool:
     """Worker processes that run queries on a store directory, each stopped at the time limit."""
 
@@ -443,7 +525,7 @@ class QueryPool:
         # SimpleQueue (C) rather than Queue / Semaphore (Python, on a Condition): with a dozen
         # server threads waiting for two workers, waking a waiter through a Condition cost more
         # GIL hand-offs than the rest of a point lookup.
-        self._idle: queue.SimpleQueue[_Worker] = queue.SimpleQueue()
+        self._idle = _IdleWorkers()
         self._slots = _Slots(self.size + max(0, queue_size))
         self._waiters = max(0, queue_size)
         self._lock = threading.Lock()
@@ -468,7 +550,7 @@ class QueryPool:
 
     def run(self, req: QueryRequest, timeout: float | None = None) -> QueryAnswer:
         """Answer `req` within the time limit (the smaller of `timeout` and the pool's)."""
-        return _drive(self._running(req, timeout), self._take_waiting, lambda worker, seconds: worker.wait(seconds))
+        return _drive(self._running(req, timeout), self._idle.wait, lambda worker, seconds: worker.wait(seconds))
 
     async def arun(self, req: QueryRequest, timeout: float | None = None) -> QueryAnswer:
         """`run` for an event loop: waiting for a worker or its answer does not hold the thread."""
@@ -479,7 +561,7 @@ class QueryPool:
             while True:
                 try:
                     if need[0] == "worker":
-                        got = await loop.run_in_executor(None, self._take_waiting, need[1])
+                        got = await self._idle.await_one(loop, need[1])
                     else:
                         got = await _readable(loop, need[1], need[2])
                 except BaseException as exc:  # Busy, or cancelled (the client went away)
@@ -502,9 +584,8 @@ class QueryPool:
         try:
             if self.shared is not None and one_resource(req.query):
                 return execute(self.shared.view(), req)
-            try:
-                worker = self._idle.get_nowait()
-            except queue.Empty:
+            worker = self._idle.get_nowait()
+            if worker is None:
                 # Every query ahead finishes or is stopped within the limit, so this wait is bounded.
                 worker = yield "worker", self.timeout * (1 + self._waiters / self.size) + STARTUP_TIMEOUT
             # Died while idle (killed from outside): replace it quietly. A ready worker has nothing
@@ -519,12 +600,6 @@ class QueryPool:
                 self._idle.put(held[0])
         finally:
             self._slots.release()
-
-    def _take_waiting(self, seconds: float) -> _Worker:
-        try:
-            return self._idle.get(timeout=seconds)
-        except queue.Empty:
-            raise Busy("the server is busy: no query worker became free; try again shortly") from None
 
     def _asking(self, held: list, req: QueryRequest, limit: float):
         worker = held[0]

@@ -147,3 +147,58 @@ def test_only_queries_the_row_cap_bounds_skip_the_workers(query):
 
     assert not one_resource(query)
     assert one_resource("PREFIX ex: <http://x/>\nSELECT ?p ?o WHERE { <http://x/a> ?p ?o } LIMIT 5")
+
+
+# --- idle workers: first come, first served -------------------------------------------------------
+
+
+def test_idle_workers_go_to_waiting_threads_in_order():
+    import threading
+    import time as clock
+
+    from kg.querying import _IdleWorkers
+
+    idle = _IdleWorkers()
+    got: dict[int, str] = {}
+    threads = []
+    for i in range(3):
+        t = threading.Thread(target=lambda i=i: got.__setitem__(i, idle.wait(30)))
+        t.start()
+        threads.append(t)
+        deadline = clock.monotonic() + 10
+        while len(idle._waiters) < i + 1 and clock.monotonic() < deadline:  # registered, in this order
+            clock.sleep(0.001)
+    for name in ("a", "b", "c"):
+        idle.put(name)
+    for t in threads:
+        t.join(10)
+    assert got == {0: "a", 1: "b", 2: "c"}
+    with pytest.raises(Busy):
+        idle.wait(0.05)
+    assert not idle._waiters  # the one that gave up is no longer waiting: a worker put back stays idle
+    idle.put("d")
+    assert idle.get_nowait() == "d" and idle.get_nowait() is None
+
+
+def test_idle_workers_go_to_waiting_tasks_in_order_and_a_cancelled_task_loses_none():
+    import asyncio
+
+    from kg.querying import _IdleWorkers
+
+    async def scenario():
+        loop = asyncio.get_running_loop()
+        idle = _IdleWorkers()
+        tasks = []
+        for _ in range(3):
+            tasks.append(asyncio.create_task(idle.await_one(loop, 30)))
+            await asyncio.sleep(0)  # registered, in this order
+        tasks[1].cancel()
+        await asyncio.sleep(0)
+        for name in ("a", "b"):
+            idle.put(name)
+        first, third = await tasks[0], await tasks[2]
+        with pytest.raises(Busy):
+            await idle.await_one(loop, 0.05)
+        return first, third, tasks[1].cancelled(), idle.get_nowait()
+
+    assert asyncio.run(scenario()) == ("a", "b", True, None)
