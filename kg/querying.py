@@ -15,7 +15,10 @@ pattern with a fixed subject, or DESCRIBE of one IRI) is answered on the web pro
 because the row cap bounds the work its streamed answer can cost (see the section below).
 
 Concurrency is bounded: at most `workers + queue` requests are admitted; the rest get `Busy`
-(HTTP 503 with Retry-After). Admitted requests wait for an idle worker.
+(HTTP 503 with Retry-After). Admitted requests wait for an idle worker, first come, first served.
+A request waits in a thread (`QueryPool.run`) or, on an event loop, without holding one
+(`QueryPool.arun`, used by server.asgi): both follow the same steps (`QueryPool._running`), which
+say what they wait for and leave the waiting to their caller.
 
 Results are serialised by pyoxigraph in the worker, never row by row in Python. The row cap works
 on pyoxigraph's own line-based output: solutions are written as TSV and triples as N-Triples (one
