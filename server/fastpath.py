@@ -14,6 +14,9 @@ form would use up the body Flask would need), a GET without a query (help page /
 Description). A query that fails here (400, 403, 413, 503, ...) is handed to Flask with its
 exception, which the sparql blueprint raises again before its view runs, so error bodies, CORS and
 metrics come from the one place they are made.
+
+`FastPath.steps` is the same work as steps (server.sparql.answering): `__call__` runs its query in
+the calling thread, server.asgi awaits it on an event loop.
 """
 
 from __future__ import annotations
