@@ -44,7 +44,7 @@ class Settings:
     port: int = field(default=5000, metadata={"help": "port to listen on"})
     server: str = field(default="granian", metadata={"help": "HTTP server: granian (Rust, the default) or waitress (pure Python)"})
     processes: int = field(default=0, metadata={"help": "processes answering requests, each with its own view of the store (granian only; 0: one per CPU core, at most 4)"})
-    threads: int = field(default=8, metadata={"help": "Python threads per process for requests other than queries about one resource (those run on the event loop); more wait in the HTTP server's queue"})
+    threads: int = field(default=8, metadata={"help": "Python threads per process for requests other than SPARQL queries (those run on the event loop; under waitress, for all); more wait in the HTTP server's queue"})
     update_token: str = field(default="", metadata={"help": "token for SPARQL Update / Graph Store writes (none: read-only)"})
     allow_anonymous_update: bool = field(default=False, metadata={"help": "open updates to anyone (loopback only)"})
     query_timeout: float = field(default=10.0, metadata={"help": "seconds a query may run before it is stopped"})

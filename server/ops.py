@@ -286,7 +286,7 @@ def health():
 def prometheus():
     st = state()
     m = metrics()
-    gauges = {
+    gauges = {  # the workers' counts come from every process's gauges() (Metrics.render adds them)
         "vnkg_query_workers_alive": ("query worker processes alive", 0),
         "vnkg_query_workers": ("query worker processes wanted", 0),
         "vnkg_store_writes": ("writes (updates, Graph Store writes) since the server started", st.writes),

@@ -7,8 +7,8 @@ done outside Python, which on a point lookup was about half the web process' CPU
 (bench/README.md). It runs `processes` worker processes (one per core by default: one Python
 process answers only as fast as its one GIL allows), each with its own read-only view of the store;
 writes go one at a time, across processes (kg.sharing). In each process the app is served through
-server.asgi: queries about one resource on the event loop, one after another, everything else on
-`threads` threads. The query workers and queue places (`query_workers`, `query_queue`) are shared
+server.asgi: SPARQL queries on the event loop (those about one resource answered there, the others
+awaited from a query worker), everything else on `threads` threads. The query workers and queue places (`query_workers`, `query_queue`) are shared
 out among the processes. The processes publish their metrics in a temporary directory, so that
 /metrics counts them all; a process that dies is started again.
 
@@ -132,7 +132,7 @@ def _serve_granian(settings: Settings, port: int) -> None:
         respawn_failed_workers=True,
         http=HTTPModes.http1,
         websockets=False,
-        log_level=LogLevels.error,  # its warning about "many" threads on few cores is not ours
+        log_level=LogLevels.error,  # errors only: the service logs its own (query log, app logger)
     )
     # granian handles SIGINT / SIGTERM: it stops its workers, whose query workers (daemonic
     # children) are stopped as they exit; a query worker whose server died exits by itself.

@@ -59,6 +59,7 @@ from werkzeug.exceptions import (
 )
 
 from kg import protocol, querying, safety
+from kg.sharing import StoreBusy
 
 from . import negotiate, ops
 from .state import state
@@ -342,6 +343,9 @@ def _update(text: str, params, settings) -> Response:
     try:
         base = request.base_url
         state().write(lambda store: querying.run_update(store, text, base_iri=base))
+    except StoreBusy:  # another program holds the store: 503 (server.errors)
+        status = 503
+        raise
     except querying.QueryError as exc:
         status = exc.status
         if isinstance(exc, querying.QueryFailed) and scan.remote:

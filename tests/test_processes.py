@@ -81,6 +81,26 @@ def test_another_program_holding_the_store_is_a_clear_error(tmp_path):
     assert [q.subject.value for q in shared.view().quads_for_pattern(None, None, None)] == [EX + "t"]
 
 
+def test_a_write_while_another_program_holds_the_store_is_a_503_and_reads_go_on(tmp_path):
+    from kg.config import Settings
+    from server import create_app
+
+    app = create_app(Settings(store=str(tmp_path / "store"), update_token="t"))
+    client = app.test_client()
+    other = ox.Store(str(tmp_path / "store"))
+    try:
+        r = client.post("/update", data=f"INSERT DATA {{ <{EX}s> <{EX}p> 1 }}", headers={"Content-Type": "application/sparql-update", "Authorization": "Bearer t"})
+        assert r.status_code == 503 and r.headers["Retry-After"] and b"another program" in r.data
+        assert 'vnkg_sparql_updates_total{status="503"} 1' in client.get("/metrics").get_data(as_text=True)
+        r = client.get("/sparql", query_string={"query": "ASK { ?s ?p ?o }"}, headers={"Accept": "text/csv"})
+        assert r.status_code == 200 and b"false" in r.data
+    finally:
+        del other
+        app.extensions["vnkg"].close()
+    r = client.post("/update", data=f"INSERT DATA {{ <{EX}s> <{EX}p> 1 }}", headers={"Content-Type": "application/sparql-update", "Authorization": "Bearer t"})
+    assert r.status_code == 204
+
+
 # --- a server in two processes ----------------------------------------------------------------------
 
 
