@@ -178,7 +178,7 @@ def cmd_serve(args) -> int:
     if args.store:
         overrides["store"] = args.store
     settings = Settings.from_env(**overrides)
-    if not (Path(settings.store) / "CURRENT").exists():
+    if not Path(settings.store).is_file() and not (Path(settings.store) / "CURRENT").exists():
         print(f"vnkg serve: note: {settings.store} holds no store yet; serving an empty graph", file=sys.stderr)
     try:
         return serve(settings) or 0

@@ -62,6 +62,7 @@ def serve(settings: Settings) -> None:
         )
     if settings.server not in SERVERS:
         raise ServeError(f"unknown server {settings.server!r}: use one of {', '.join(SERVERS)}")
+    _check_store(settings.store)
     if settings.server == "waitress":
         return _serve_waitress(settings)
     port = _check_address(settings.host, settings.port)
@@ -85,6 +86,17 @@ def per_process(settings: Settings, n: int, metrics_dir: str) -> Settings:
         query_queue=math.ceil(settings.query_queue / n),
         metrics_dir=metrics_dir if n > 1 else "",
     )
+
+
+def _check_store(path: str | None) -> None:
+    """Fail early, with a clear message, on a store the serving processes could not open (they
+    would each fail with a traceback, and granian give up on them); a new store is made here."""
+    from kg.sharing import open_shared
+
+    try:
+        open_shared(path)
+    except Exception as exc:  # OSError (not a directory, unreadable, not a store), RocksDB's RuntimeError
+        raise ServeError(f"cannot open the store {path}: {exc}") from None
 
 
 def _check_address(host: str, port: int) -> int:

@@ -88,6 +88,9 @@ def test_serve_refuses_unsafe_or_unavailable_addresses(tmp_path):
         taken.listen(1)
         with pytest.raises(ServeError, match="cannot listen"):
             serve(Settings(store=str(tmp_path / "b"), host="127.0.0.1", port=taken.getsockname()[1]))
+    (tmp_path / "file").write_text("not a store")
+    with pytest.raises(ServeError, match="cannot open the store"):
+        serve(Settings(store=str(tmp_path / "file"), host="127.0.0.1", port=0))
 
 
 # --- rdflib's SPARQLStore and SPARQLUpdateStore through the endpoint ---------------------------------
