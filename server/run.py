@@ -88,15 +88,30 @@ def per_process(settings: Settings, n: int, metrics_dir: str) -> Settings:
     )
 
 
-def _check_store(path: str | None) -> None:
-    """Fail early, with a clear message, on a store the serving processes could not open (they
-    would each fail with a traceback, and granian give up on them); a new store is made here."""
-    from kg.sharing import open_shared
+_OPEN_STORE = """
+import sys
+from kg.sharing import open_shared
+try:
+    open_shared(sys.argv[1])
+except Exception as exc:  # OSError (not a directory, unreadable, not a store), RocksDB's RuntimeError
+    sys.exit(str(exc))
+"""
 
-    try:
-        open_shared(path)
-    except Exception as exc:  # OSError (not a directory, unreadable, not a store), RocksDB's RuntimeError
-        raise ServeError(f"cannot open the store {path}: {exc}") from None
+
+def _check_store(path: str) -> None:
+    """Fail early, with a clear message, on a store the serving processes could not open (each
+    would fail with a traceback, and granian give up on them); a new store is made here.
+
+    In a process of its own: granian forks its workers from this one, and a RocksDB opened here
+    leaves threads and locks behind that a forked child can wait on forever."""
+    import subprocess
+    from pathlib import Path
+
+    root = str(Path(__file__).resolve().parent.parent)
+    done = subprocess.run([sys.executable, "-c", _OPEN_STORE, os.path.abspath(path)], cwd=root, capture_output=True, text=True)
+    if done.returncode != 0:
+        reason = done.stderr.strip().splitlines()[-1] if done.stderr.strip() else f"exit status {done.returncode}"
+        raise ServeError(f"cannot open the store {path}: {reason}")
 
 
 def _check_address(host: str, port: int) -> int:
