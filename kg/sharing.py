@@ -126,11 +126,14 @@ class SharedStore:
     def __init__(self, path: str | os.PathLike):
         self.path = Path(path)
         self.path.mkdir(parents=True, exist_ok=True)
-        self._lock = threading.Lock()  # one writer, and one reopening, at a time in this process
+        # One writer, and apart from it one reopening, at a time in this process: a writer queued
+        # behind another process's write must not hold up the reads (the event loop's among them).
+        self._write_lock = threading.Lock()
+        self._view_lock = threading.Lock()
         self._counter = WriteCounter(self.path)
         if not (self.path / "CURRENT").exists():
             # a new store: create it, so that it can be opened read-only (not a write: nothing in it)
-            with self._lock, _flock(self.path, fcntl.LOCK_EX):
+            with self._write_lock, _flock(self.path, fcntl.LOCK_EX):
                 self._open_for_writing()
         self._view, self._seen = self._open_view()
 
@@ -143,7 +146,7 @@ class SharedStore:
         """This process's read-only view, reopened first if the store was written since (or, for
         writers that do not count, if it is older than REOPEN_AFTER seconds)."""
         if self._counter.value != self._seen or time.monotonic() - self._opened > REOPEN_AFTER:
-            with self._lock:
+            with self._view_lock:
                 if self._counter.value != self._seen or time.monotonic() - self._opened > REOPEN_AFTER:
                     self._view, self._seen = self._open_view()
         return self._view
@@ -160,7 +163,7 @@ class SharedStore:
         The store is closed (RocksDB's lock released, so the next writer in any process may open
         it) when the last reference to it goes: `change` must keep none, and an exception it
         raises is stripped of its traceback, whose frames would hold the store."""
-        with self._lock, _flock(self.path, fcntl.LOCK_EX):
+        with self._write_lock, _flock(self.path, fcntl.LOCK_EX):
             store = self._open_for_writing()
             try:
                 return change(store)
@@ -179,9 +182,6 @@ class SharedStore:
                 gc.collect()  # a store of ours still referenced from a cycle: let it close
                 time.sleep(0.01 * (attempt + 1))
         raise StoreBusy(f"the store is being written by another program ({error}); try again later")
-
-    def close(self) -> None:
-        pass
 
 
 class MemoryStore:
@@ -206,9 +206,6 @@ class MemoryStore:
                 return change(self.store)
             finally:
                 self._generation += 1
-
-    def close(self) -> None:
-        pass
 
 
 def forget_frames(exc: BaseException) -> BaseException:

@@ -103,9 +103,9 @@ class Metrics:
             return []
         found = []
         for path in self._dir.glob("*.metrics"):
+            if not path.stem.isdigit() or int(path.stem) == os.getpid():
+                continue  # not a process's counts (a shared directory may hold other files), or ours
             pid = int(path.stem)
-            if pid == os.getpid():
-                continue
             try:
                 counters, hist, hist_sum, in_flight, gauges, started = pickle.loads(path.read_bytes())
             except (OSError, EOFError, pickle.UnpicklingError, ValueError):
