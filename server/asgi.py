@@ -21,7 +21,7 @@ from io import BytesIO
 from a2wsgi.wsgi import WSGIMiddleware, build_environ
 
 from . import sparql
-from .fastpath import PATHS, FastPath
+from .fastpath import PATHS, FastPath, ScopeRequest
 
 
 class Front:
@@ -42,10 +42,8 @@ class Front:
     async def __call__(self, scope, receive, send):
         if scope["type"] == "lifespan":
             return await _lifespan(receive, send)
-        if scope["type"] == "http" and scope["path"] in PATHS and _is_query(scope):
-            environ = build_environ(scope, BytesIO())
-            if FastPath.takes(environ) and await self._query(environ, receive, send):
-                return
+        if scope["type"] == "http" and scope["path"] in PATHS and _is_query(scope) and await self._query(scope, receive, send):
+            return
 
         async def coroutine_receive():
             # a2wsgi hands receive() to the loop from its threads with run_coroutine_threadsafe,
@@ -54,14 +52,18 @@ class Front:
 
         return await self.threaded(scope, coroutine_receive, send)
 
-    async def _query(self, environ, receive, send) -> bool:
+    async def _query(self, scope, receive, send) -> bool:
         """Answer a query; False for a GET that is not one after all (Flask's help page)."""
-        if environ["REQUEST_METHOD"] == "POST":
-            # the body, up to one byte past the limit, with its length (see _whole_body)
-            _buffered(environ, await _read_body(receive, self.app.config["SETTINGS"].max_request_bytes + 1))
+        body = b""
+        if scope["method"] == "POST":
+            # the body, up to one byte past the limit (see _whole_body)
+            body = await _read_body(receive, self.app.config["SETTINGS"].max_request_bytes + 1)
         try:
-            done = await sparql.await_answering(self.fast.steps(environ), self.app.extensions["vnkg"].queries.arun)
+            done = await sparql.await_answering(self.fast.steps(ScopeRequest(scope, body)), self.app.extensions["vnkg"].queries.arun)
         except Exception as exc:  # noqa: BLE001 - Flask makes the error's response, as for WSGI
+            environ = build_environ(scope, BytesIO())
+            if scope["method"] == "POST":
+                _buffered(environ, body)
             await _send_wsgi(self.fast.failed, environ, send, exc)
             return True
         if done is None:
@@ -80,8 +82,16 @@ def _buffered(environ, body: bytes) -> None:
 
 
 def _is_query(scope) -> bool:
+    """GET with `query=`, or POST application/sparql-query (FastPath.takes, on the scope)."""
     method = scope["method"]
-    return (method == "GET" and b"query=" in scope["query_string"]) or method == "POST"
+    if method == "GET":
+        return b"query=" in scope["query_string"]
+    if method != "POST":
+        return False
+    for name, value in scope["headers"]:
+        if name.lower() == b"content-type":
+            return value.partition(b";")[0].strip().lower() == b"application/sparql-query"
+    return False
 
 
 async def _read_body(receive, limit: int) -> bytes:

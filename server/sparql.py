@@ -279,7 +279,7 @@ def answering(text: str, params, req, settings, st, m):
         scan = safety.check(text, settings.allowed_hosts)
     except safety.Refused as exc:
         raise Forbidden(str(exc)) from None
-    results_format, graph_format = _negotiate(params, req.headers.get("Accept", ""))
+    results_format, graph_format = _negotiate(params, req.headers.get("accept", ""))
     query = querying.QueryRequest(
         query=text,
         default_graph=[g for g in params.getlist("default-graph-uri") if g not in CLIENT_DEFAULT_GRAPHS] or None,

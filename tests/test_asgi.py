@@ -35,8 +35,9 @@ def call(front: Front, method: str, path: str, query_string: str = "", headers=(
     """One request through the ASGI app: (status, headers as a dict, body)."""
     scope = {"type": "http", "http_version": "1.1", "method": method, "path": path, "raw_path": path.encode(),
              "root_path": "", "scheme": "http", "query_string": query_string.encode(),
-             "headers": [(b"host", b"localhost")] + [(k.lower().encode(), v.encode()) for k, v in headers],
+             "headers": [(k.lower().encode(), v.encode()) for k, v in headers if k.lower() == "host"] or [(b"host", b"localhost")],
              "client": ("127.0.0.1", 5555), "server": ("localhost", 80)}
+    scope["headers"] += [(k.lower().encode(), v.encode()) for k, v in headers if k.lower() != "host"]
     sent: list[dict] = []
     chunks = [{"type": "http.request", "body": body, "more_body": False}]
 
@@ -52,8 +53,8 @@ def call(front: Front, method: str, path: str, query_string: str = "", headers=(
             b"".join(m.get("body", b"") for m in sent[1:]))
 
 
-def flask_answer(app, query_string: str, accept: str):
-    r = app.test_client().get("/sparql?" + query_string, headers={"Accept": accept})
+def flask_answer(app, query_string: str, accept: str, headers=()):
+    r = app.test_client().get("/sparql?" + query_string, headers=[("Accept", accept), *headers])
     return r.status_code, {k.lower(): v for k, v in r.headers.items()}, r.data
 
 
@@ -73,6 +74,22 @@ def test_queries_are_answered_on_the_loop_as_flask_answers_them(app, query, acce
     qs = urlencode({"query": query})
     status, headers, body = call(front, "GET", "/sparql", qs, [("Accept", accept)])
     assert (status, headers, body) == flask_answer(app, qs, accept)
+
+
+@pytest.mark.parametrize("headers", [
+    [("Origin", "https://example.net")],  # CORS
+    [("Host", "example.org:8080")],  # the base IRI of relative IRIs
+    [("Host", "example.org:80")],  # the default port left out, as werkzeug does
+    [("Accept", "text/tab-separated-values;q=0.1")],  # sent twice: both lists count
+])
+def test_headers_are_read_on_the_loop_as_flask_reads_them(app, headers, monkeypatch):
+    front = Front(app, threads=2)
+    monkeypatch.setattr(front, "threaded", None)
+    qs = urlencode({"query": "SELECT ?x WHERE { BIND(<relative> AS ?x) }"})
+    sent = [("Accept", "text/csv;q=0.5"), *headers]
+    status, got_headers, body = call(front, "GET", "/sparql", qs, sent)
+    assert status == 200
+    assert (status, got_headers, body) == flask_answer(app, qs, "text/csv;q=0.5", headers)
 
 
 def test_a_posted_query_is_answered_on_the_loop(app, monkeypatch):
