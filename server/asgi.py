@@ -17,6 +17,7 @@ exports, the help page — runs on `threads` threads (a2wsgi), as under a WSGI s
 from __future__ import annotations
 
 from io import BytesIO
+from urllib.parse import quote_from_bytes
 
 from a2wsgi.wsgi import WSGIMiddleware, build_environ
 
@@ -42,6 +43,8 @@ class Front:
     async def __call__(self, scope, receive, send):
         if scope["type"] == "lifespan":
             return await _lifespan(receive, send)
+        if not scope["query_string"].isascii():
+            scope = _ascii_query(scope)
         if scope["type"] == "http" and scope["path"] in PATHS and _is_query(scope) and await self._query(scope, receive, send):
             return
 
@@ -79,6 +82,16 @@ def _buffered(environ, body: bytes) -> None:
     chunked body as empty unless told the stream ends, and then cuts it at the limit silently)."""
     environ["wsgi.input"], environ["CONTENT_LENGTH"] = BytesIO(body), str(len(body))
     environ.pop("HTTP_TRANSFER_ENCODING", None)
+
+
+_ASCII = "".join(map(chr, range(128)))
+
+
+def _ascii_query(scope):
+    """The scope with the bytes of its query string outside ASCII percent-encoded, which means the
+    same to a URL decoder. Some clients send them raw (UTF-8 in the request line); a2wsgi reads the
+    query string as ASCII, and failed on them with a 500."""
+    return {**scope, "query_string": quote_from_bytes(scope["query_string"], safe=_ASCII).encode("ascii")}
 
 
 def _is_query(scope) -> bool:

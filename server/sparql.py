@@ -177,7 +177,7 @@ def read_operation(req, settings):
     req.max_content_length = settings.max_request_bytes
     if len(req.query_string) > settings.max_request_bytes:
         raise RequestEntityTooLarge(f"the request is larger than the limit of {settings.max_request_bytes} bytes")
-    if req.method == "GET":
+    if req.method in ("GET", "HEAD"):  # HEAD: GET's headers, without the body (Flask drops it)
         params = req.args
         if "update" in params:
             raise BadRequest("updates must be sent with POST (form parameter `update` or application/sparql-update)")

@@ -92,6 +92,21 @@ def test_headers_are_read_on_the_loop_as_flask_reads_them(app, headers, monkeypa
     assert (status, got_headers, body) == flask_answer(app, qs, "text/csv;q=0.5", headers)
 
 
+def test_a_query_string_with_raw_utf8_bytes_is_read_as_if_percent_encoded(app):
+    # Some clients put UTF-8 in the request line as it is; a2wsgi read the query string as ASCII
+    # and the server answered 500.
+    front = Front(app, threads=2)
+    query = 'SELECT ?s WHERE { ?s ?p ?o FILTER(?o = "giá trị 3") }'
+    raw = "query=" + query.replace(" ", "+")  # '?', '=', '"' and the Vietnamese letters unescaped
+    assert call(front, "GET", "/sparql", raw, [("Accept", "text/csv")]) == call(
+        front, "GET", "/sparql", urlencode({"query": query}), [("Accept", "text/csv")])
+    status, _, body = call(front, "GET", "/sparql", raw, [("Accept", "text/csv")])
+    assert status == 200 and body.split() == [b"s", f"{EX}s3".encode()]
+    status, _, body = call(front, "GET", "/sparql", "query=ASK+{}&timeout=một", [])  # 400, made by Flask
+    assert status == 400 and b"timeout" in body
+    assert call(front, "GET", "/search", "q=ủy+ban")[0] == 200  # a page, on the threads
+
+
 def test_a_posted_query_is_answered_on_the_loop(app, monkeypatch):
     front = Front(app, threads=2)
     monkeypatch.setattr(front, "threaded", None)

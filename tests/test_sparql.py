@@ -58,6 +58,14 @@ def test_get_query_answers_json_by_default(sparql_client):
     assert count(r) == 301
 
 
+def test_head_query_gives_the_get_headers_without_a_body(sparql_client):
+    get = sparql_client.get("/sparql", query_string={"query": "ASK { ?s ?p ?o }"}, headers={"Accept": "text/csv"})
+    head = sparql_client.head("/sparql", query_string={"query": "ASK { ?s ?p ?o }"}, headers={"Accept": "text/csv"})
+    assert head.status_code == get.status_code == 200
+    assert head.headers["Content-Type"] == get.headers["Content-Type"] and head.data == b""
+    assert sparql_client.head("/query", query_string={"query": "nonsense"}).status_code == 400
+
+
 def test_post_form_and_post_direct(sparql_client):
     r = sparql_client.post("/sparql", data={"query": COUNT_ALL})
     assert count(r) == 301
