@@ -67,8 +67,8 @@ class FastRequest(Request):
 
 class ScopeRequest:
     """What the query steps read of a request (werkzeug Request's names and meanings), straight
-    from an ASGI scope: no WSGI environ and no werkzeug Request to build and let go, a fifth of
-    the Python work of a point lookup on the event loop (server.asgi)."""
+    from an ASGI scope, for queries on the event loop (server.asgi): building a WSGI environ and a
+    werkzeug Request, and letting them go, was ~10 µs of an ASK's 47 in-process."""
 
     __slots__ = ("method", "query_string", "scheme", "root_path", "path", "remote_addr", "max_content_length", "_scope", "_body", "_args", "_headers")
 
