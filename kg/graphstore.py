@@ -15,6 +15,9 @@ rejected before anything is written (`parse` reads it whole first).
 
 from __future__ import annotations
 
+import array
+import itertools
+import re
 from collections import defaultdict
 from typing import Iterable
 
@@ -52,9 +55,26 @@ def rdf_format(media_type: str | None) -> ox.RdfFormat:
     return fmt
 
 
+# Objects and arrays a JSON-LD body may nest. pyoxigraph's JSON-LD parser recurses once per level
+# and overflows the thread's stack (a segmentation fault that ends the process) at 2,000–4,000
+# levels; documents nest a few dozen at most.
+MAX_JSON_NESTING = 500
+_JSON_STRING = re.compile(rb'"[^"\\]*(?:\\.[^"\\]*)*"', re.S)
+_NOT_BRACKETS = bytes(b for b in range(256) if b not in b"[]{}")
+_STEPS = bytes.maketrans(b"[]{}", b"\x01\xff\x01\xff")  # +1 / -1 as signed bytes
+
+
+def json_nesting(data: bytes) -> int:
+    """How deep the objects and arrays of a JSON text nest (brackets in strings do not count)."""
+    brackets = _JSON_STRING.sub(b"", data).translate(None, _NOT_BRACKETS)
+    return max(itertools.accumulate(array.array("b", brackets.translate(_STEPS))), default=0)
+
+
 def parse(data: bytes, media_type: str | None, base_iri: str | None = None, *, name: str = "the body") -> list[ox.Quad]:
     """All quads of `data`, read whole; BadContent names the syntax and the error's position."""
     fmt = rdf_format(media_type)
+    if fmt == ox.RdfFormat.JSON_LD and (depth := json_nesting(data)) > MAX_JSON_NESTING:
+        raise BadContent(f"{name} nests JSON objects and arrays {depth} deep; at most {MAX_JSON_NESTING} are allowed")
     try:
         return list(ox.parse(data, fmt, base_iri=base_iri))
     except SyntaxError as exc:

@@ -273,7 +273,11 @@ def _triples(result: ox.QueryTriples, fmt: str, req: QueryRequest) -> QueryAnswe
         triples = ox.parse(nt, ox.RdfFormat.N_TRIPLES)
         if rdf_format.supports_datasets and fmt != "jsonld":
             triples = (ox.Quad(t.subject, t.predicate, t.object) for t in triples)
-        body = ox.serialize(triples, format=rdf_format, prefixes=req.prefixes or None)
+        try:
+            body = ox.serialize(triples, format=rdf_format, prefixes=req.prefixes or None)
+        except (ValueError, OSError) as exc:  # what the format cannot say (JSON-LD: RDF 1.2 triple terms)
+            offered = ", ".join(m for f, (_, m) in GRAPH_FORMATS.items() if f != fmt)
+            raise NotAcceptable(f"the answer cannot be given as {media}: {exc}; ask for one of {offered}") from None
     if cap.cut and fmt in ("ntriples", "turtle", "nquads", "trig"):
         body += f"# vnkg: truncated to the first {req.max_rows} triples\n".encode()
     return QueryAnswer("graph", fmt, media, body, cap.cut, cap.lines)

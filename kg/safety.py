@@ -32,11 +32,20 @@ import re
 from dataclasses import dataclass, field
 from urllib.parse import urljoin, urlsplit
 
-__all__ = ["Refused", "Scan", "scan", "check", "host_allowed", "lex"]
+__all__ = ["Refused", "TooDeep", "MAX_NESTING", "Scan", "scan", "check", "host_allowed", "lex"]
+
+# Groups, brackets and parentheses a query or update may nest. pyoxigraph's parser recurses once
+# per level and overflows the thread's stack (the process dies with a segmentation fault) at some
+# 2,500 levels; written queries nest a few dozen at most.
+MAX_NESTING = 200
 
 
 class Refused(Exception):
     """A SERVICE or LOAD target is not allowed; the message names it and says why."""
+
+
+class TooDeep(ValueError):
+    """The text nests deeper than MAX_NESTING: refused before the engine's parser sees it."""
 
 
 @dataclass
@@ -47,6 +56,7 @@ class Scan:
     base: str | None = None
     # (keyword, target IRI or None when the target is a variable or unreadable, as written)
     remote: list[tuple[str, str | None, str]] = field(default_factory=list)
+    nesting: int = 0  # the deepest nesting of { ( [ outside strings, IRIs and comments
 
 
 # --- the lexer ------------------------------------------------------------------------------------
@@ -126,9 +136,16 @@ def scan(text: str) -> Scan:
     # pyoxigraph reads `SERVICE:x {`, `SILENT:x` and an operation starting `LOAD:x` as the keyword
     # followed by the name `:x`; `at_start` tracks where an update operation may begin.
     at_start = True
+    depth = 0
     i = 0
     while i < len(tokens):
         kind, tok = tokens[i]
+        if kind == "other":
+            if tok in "{([":
+                depth += 1
+                result.nesting = max(result.nesting, depth)
+            elif tok in "})]":
+                depth -= 1
         upper = tok.upper() if kind == "word" else ""
         if upper == "PREFIX" and i + 2 < len(tokens) and tokens[i + 1][0] == "pname" and tokens[i + 2][0] == "iri":
             name = tokens[i + 1][1][:-1] if tokens[i + 1][1].endswith(":") else None
@@ -238,11 +255,14 @@ _scan_cached = functools.lru_cache(maxsize=1024)(scan)
 
 
 def check(text: str, allowed_hosts=()) -> Scan:
-    """Scan `text` and raise Refused if any SERVICE or LOAD target is not allowed.
+    """Scan `text` and raise Refused if any SERVICE or LOAD target is not allowed, TooDeep if it
+    nests deeper than MAX_NESTING.
 
     The Scan returned may be shared with other callers (see above): read it, do not change it.
     """
     result = _scan_cached(text) if len(text) <= _SCAN_CACHE_CHARS else scan(text)
+    if result.nesting > MAX_NESTING:
+        raise TooDeep(f"the text nests groups, brackets or parentheses {result.nesting} deep; at most {MAX_NESTING} are allowed")
     for keyword, iri, written in result.remote:
         if iri is None:
             if written.startswith(("?", "$")):

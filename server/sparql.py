@@ -279,6 +279,8 @@ def answering(text: str, params, req, settings, st, m):
         scan = safety.check(text, settings.allowed_hosts)
     except safety.Refused as exc:
         raise Forbidden(str(exc)) from None
+    except safety.TooDeep as exc:
+        raise BadRequest(f"the query {exc}") from None
     results_format, graph_format = _negotiate(params, req.headers.get("accept", ""))
     query = querying.QueryRequest(
         query=text,
@@ -340,6 +342,8 @@ def _update(text: str, params, settings) -> Response:
         scan = safety.check(text, settings.allowed_hosts)
     except safety.Refused as exc:
         raise Forbidden(str(exc)) from None
+    except safety.TooDeep as exc:
+        raise BadRequest(f"the update {exc}") from None
     try:
         text = protocol.update_with_dataset(text, params.getlist("using-graph-uri"), params.getlist("using-named-graph-uri"))
     except protocol.DatasetConflict as exc:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from kg.safety import Refused, check, host_allowed, scan
+from kg.safety import MAX_NESTING, Refused, TooDeep, check, host_allowed, scan
 
 
 @pytest.mark.parametrize(
@@ -77,3 +77,19 @@ def test_refusal_message_names_the_target_and_the_setting():
     with pytest.raises(Refused) as info:
         check("SELECT * { SERVICE <http://127.0.0.1:9/x> { } }")
     assert "127.0.0.1" in str(info.value) and "allowed_hosts" in str(info.value)
+
+
+def nested(levels: int, inner: str = "?s ?p ?o") -> str:
+    return "SELECT * WHERE " + "{ " * levels + inner + " }" * levels
+
+
+def test_nesting_deeper_than_the_limit_is_refused_before_the_engine_parses_it():
+    assert check(nested(MAX_NESTING)).nesting == MAX_NESTING
+    with pytest.raises(TooDeep, match=f"{MAX_NESTING + 1} deep"):
+        check(nested(MAX_NESTING + 1))
+    with pytest.raises(TooDeep):
+        check("SELECT * WHERE { ?s ?p ?o FILTER(" + "(" * 300 + "1" + ")" * 300 + ") }")
+    # brackets in strings, IRIs and comments are not nesting
+    many = "{" * 300
+    assert check(f'SELECT * WHERE {{ ?s ?p "{many}" }} # {many}\n').nesting == 1
+    assert check(f"SELECT * WHERE {{ ?s ?p <http://example.org/{'(' * 300}> }}").nesting == 1

@@ -139,6 +139,15 @@ def test_construct_formats(sparql_client, fmt, media, rdf):
     assert len(list(ox.parse(r.data, rdf))) == 5
 
 
+def test_a_graph_the_format_cannot_say_is_406(sparql_client):
+    # JSON-LD has no RDF 1.2 triple terms: the client is told which formats can give the answer
+    q = f"CONSTRUCT {{ <{EX}x> <{EX}p> <<( <{EX}s> <{EX}p> <{EX}o> )>> }} WHERE {{}}"
+    r = sparql_client.get("/sparql", query_string={"query": q}, headers={"Accept": "application/ld+json"})
+    assert r.status_code == 406 and b"RDF 1.2" in r.data and b"text/turtle" in r.data
+    r = sparql_client.get("/sparql", query_string={"query": q}, headers={"Accept": "text/turtle"})
+    assert r.status_code == 200 and b"<<(" in r.data
+
+
 def test_construct_defaults_to_turtle_and_uses_query_prefixes(sparql_client):
     q = f"PREFIX ex: <{EX}> CONSTRUCT {{ ?s ex:p ?o }} WHERE {{ ?s ex:p ?o }} LIMIT 2"
     r = sparql_client.get("/sparql", query_string={"query": q})
@@ -316,6 +325,19 @@ def test_bad_update_is_400_and_changes_nothing(token_app):
     assert count(client.get("/sparql", query_string={"query": COUNT_NEW})) == 0
     r = client.post("/query", data={"update": INSERT}, headers=auth)
     assert r.status_code == 400
+
+
+def test_deeply_nested_text_is_400_not_a_crash(token_app):
+    # pyoxigraph's parser overflows its thread's stack (a segmentation fault that takes the
+    # process down) on a few thousand nested groups: such text never reaches it.
+    client = token_app.test_client()
+    deep = "{ " * 5000 + "?s ?p ?o" + " }" * 5000
+    r = client.get("/sparql", query_string={"query": "SELECT * WHERE " + deep})
+    assert r.status_code == 400 and b"5000 deep" in r.data
+    r = client.post("/update", data=f"INSERT {{ <{EX}s> <{EX}p> 1 }} WHERE " + deep, content_type="application/sparql-update",
+                    headers={"Authorization": "Bearer s3cret"})
+    assert r.status_code == 400 and b"5000 deep" in r.data
+    assert client.get("/sparql", query_string={"query": "ASK { ?s ?p ?o }"}).status_code == 200
 
 
 # --- SERVICE and LOAD -------------------------------------------------------------------------------

@@ -191,3 +191,20 @@ def test_odd_graph_names_and_bodies_are_400s(client):
     # A relative graph IRI is resolved against the request URL (RFC 3986: beside /store).
     assert client.put("/store?graph=store/people/2", data=PERSON, content_type=TTL, headers=AUTH).status_code == 201
     assert client.get("/store/people/2").status_code == 200
+
+
+def test_deeply_nested_json_ld_is_400_not_a_crash(tmp_path):
+    # pyoxigraph's JSON-LD parser overflows its thread's stack (a segmentation fault that ends the
+    # process) on a few thousand nested objects: such a body never reaches it.
+    app = create_app(Settings(store=str(tmp_path / "store"), update_token="s3cret"))
+    client = app.test_client()
+    url = "/store?graph=" + EX + "deep"
+    client.put(url, data=PERSON, content_type=TTL, headers=AUTH)
+    deep = b'{"@id": "http://example.org/x", "http://example.org/p": ' * 5000 + b"1" + b"}" * 5000
+    r = client.put(url, data=deep, content_type="application/ld+json", headers=AUTH)
+    assert r.status_code == 400 and b"5000 deep" in r.data
+    assert len(graph_of(client.get(url))) == 3  # untouched
+    shallow = b'{"@id": "http://example.org/x", "http://example.org/p": {"@id": "http://example.org/y"}}'
+    assert client.post(url, data=shallow, content_type="application/ld+json", headers=AUTH).status_code == 204
+    assert len(graph_of(client.get(url))) == 4
+    app.extensions["vnkg"].close()
