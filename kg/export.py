@@ -32,15 +32,26 @@ def check(store: ox.Store, fmt: str, graph: str | None = None) -> ox.NamedNode |
     """Validate the arguments of `dump`; ValueError with a message naming the problem."""
     if fmt not in FORMATS:
         raise ValueError(f"unknown export format {fmt!r}: use one of {', '.join(FORMATS)}")
-    if graph is None:
-        return None
-    try:
-        node = ox.NamedNode(graph)
-    except ValueError as exc:
-        raise ValueError(f"invalid graph IRI {graph!r}: {exc}") from None
-    if not store.contains_named_graph(node):
-        raise ValueError(f"no graph <{graph}> in the store")
+    node = None
+    if graph is not None:
+        try:
+            node = ox.NamedNode(graph)
+        except ValueError as exc:
+            raise ValueError(f"invalid graph IRI {graph!r}: {exc}") from None
+        if not store.contains_named_graph(node):
+            raise ValueError(f"no graph <{graph}> in the store")
+    if fmt == "jsonld" and has_triple_terms(store, node):
+        # found before the first byte is sent: pyoxigraph would stop the dump halfway
+        raise ValueError("the data holds RDF 1.2 triple terms, which JSON-LD cannot write; export it as Turtle, TriG, N-Triples or N-Quads")
     return node
+
+
+def has_triple_terms(store: ox.Store, graph: ox.NamedNode | ox.DefaultGraph | None = None) -> bool:
+    """Does the graph (None: any graph) hold an RDF 1.2 triple term, which JSON-LD cannot write?"""
+    pattern = "?s ?p ?o FILTER(isTRIPLE(?o))"
+    if isinstance(graph, ox.NamedNode):
+        return bool(store.query(f"ASK {{ GRAPH {graph} {{ {pattern} }} }}"))
+    return bool(store.query(f"ASK {{ {pattern} }}", use_default_graph_as_union=graph is None))
 
 
 def dump(store: ox.Store, out: BinaryIO, fmt: str, graph: str | None = None) -> None:

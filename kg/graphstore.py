@@ -81,6 +81,8 @@ def parse(data: bytes, media_type: str | None, base_iri: str | None = None, *, n
         raise BadContent(f"{name} is not valid {fmt.name}: {exc}") from None
     except (ValueError, OSError) as exc:
         raise BadContent(f"{name} could not be read as {fmt.name}: {exc}") from None
+    except MemoryError as exc:  # pyoxigraph's parsers hold one token in a buffer of at most 16 MB
+        raise BadContent(f"{name} could not be read as {fmt.name}: {exc} (a single term that long is not read)") from None
 
 
 def triples_only(quads: Iterable[ox.Quad], *, name: str = "the body") -> list[ox.Quad]:

@@ -229,8 +229,15 @@ class Term:
     def __init__(self, term, label: str | None = None):
         self.term = term
         self.iri = term.value if isinstance(term, ox.NamedNode) else None
-        self.kind = "iri" if self.iri else ("bnode" if isinstance(term, ox.BlankNode) else "literal")
-        self.label = label if label is not None else (fallback_label(self.iri) if self.iri else (term.value if self.kind == "literal" else "_:" + term.value))
+        if self.iri:
+            self.kind = "iri"
+        elif isinstance(term, ox.Triple):  # an RDF 1.2 triple term, shown as N-Triples writes it
+            self.kind = "triple"
+        else:
+            self.kind = "bnode" if isinstance(term, ox.BlankNode) else "literal"
+        if label is None:
+            label = {"iri": lambda: fallback_label(self.iri), "triple": lambda: f"<<( {term} )>>", "literal": lambda: term.value}.get(self.kind, lambda: "_:" + term.value)()
+        self.label = label
         self.lang = getattr(term, "language", None) if self.kind == "literal" else None
         dt = getattr(term, "datatype", None) if self.kind == "literal" else None
         self.datatype = None if dt is None or dt.value.endswith(("#string", "#langString")) else curie(dt.value)
@@ -249,7 +256,7 @@ class Term:
             if self.datatype:
                 extra += f' <span class="dt">{escape(self.datatype)}</span>'
             return f'<span class="lit">{escape(self.label)}</span>{extra}'
-        return f'<span class="bnode">{escape(self.label)}</span>'
+        return f'<span class="{self.kind}">{escape(self.label)}</span>'
 
 
 def terms(values, lang: str | None = None) -> list[Term]:
@@ -352,9 +359,12 @@ def pager(total: int, page_no: int, size: int, param: str = "page") -> dict | No
     }
 
 
+MAX_PAGE = 1_000_000  # a page number past it is no page (and its OFFSET would overflow the engine's)
+
+
 def int_arg(name: str, default: int = 1) -> int:
     try:
-        return max(int(request.args.get(name, default)), 1)
+        return min(max(int(request.args.get(name, default)), 1), MAX_PAGE)
     except ValueError:
         return default
 

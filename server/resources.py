@@ -19,6 +19,7 @@ from urllib.parse import urlencode
 import pyoxigraph as ox
 from flask import Blueprint, Response, abort, redirect, request, url_for
 from markupsafe import Markup, escape
+from werkzeug.exceptions import NotAcceptable
 
 from kg.config import CORE, DEF
 from kg.store import graph_size
@@ -188,7 +189,11 @@ def _twin(node: ox.NamedNode, fmt: str, triples: list[ox.Triple] | None = None, 
                 f"next page: {next_url}"
             )
     media_type, rdf_format = FORMATS[fmt]
-    body = ox.serialize(triples, format=rdf_format, prefixes=_prefixes(triples) if fmt in ("ttl", "jsonld", "rdf") else None)
+    try:
+        body = ox.serialize(triples, format=rdf_format, prefixes=_prefixes(triples) if fmt in ("ttl", "jsonld", "rdf") else None)
+    except (ValueError, OSError) as exc:  # what the format cannot say (JSON-LD: RDF 1.2 triple terms)
+        others = ", ".join(f".{f}" for f in FORMATS if f != fmt)
+        raise NotAcceptable(f"this description cannot be given as {media_type}: {exc}; ask for {others}") from None
     if note and fmt in ("ttl", "nt"):
         body = f"# {note}\n".encode() + body
     response = Response(body, mimetype=media_type)

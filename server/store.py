@@ -32,7 +32,7 @@ import pyoxigraph as ox
 from flask import Blueprint, Response, current_app, g, request
 from werkzeug.exceptions import BadRequest, NotAcceptable, NotFound, UnsupportedMediaType
 
-from kg import graphstore
+from kg import export, graphstore
 from kg.querying import GRAPH_FORMATS
 from kg.vocab import PREFIXES
 
@@ -80,7 +80,11 @@ def _target(direct: bool) -> graphstore.Graph | None:
     values = args.getlist("graph")
     if len(values) != 1 or not values[0].strip():
         raise BadRequest(f"give exactly one non-empty `graph` parameter (got {len(values)})")
-    return _graph_iri(urljoin(request.base_url, values[0].strip()), "`graph`", values[0])
+    try:
+        iri = urljoin(request.base_url, values[0].strip())
+    except ValueError as exc:  # urllib cannot read it (an unclosed IPv6 host, ...)
+        raise BadRequest(f"`graph` is not a valid IRI: {values[0]!r} ({exc})") from None
+    return _graph_iri(iri, "`graph`", values[0])
 
 
 def _graph_iri(iri: str, what: str, given: str | None = None) -> ox.NamedNode:
@@ -105,6 +109,9 @@ def _get(target: graphstore.Graph | None) -> Response:
         raise NotFound(f"no graph {target} in the store")
     fmt = _negotiate(DATASET_MEDIA if target is None else GRAPH_MEDIA, FORMAT_NAMES)
     rdf_format, media = GRAPH_FORMATS[fmt]
+    if fmt == "jsonld" and export.has_triple_terms(store, target):  # found before the first byte is sent
+        others = ", ".join(m for f, m in (DATASET_MEDIA if target is None else GRAPH_MEDIA) if f != fmt)
+        raise NotAcceptable(f"the data holds RDF 1.2 triple terms, which JSON-LD cannot write; ask for one of {others}")
     content_type = f"{media}; charset=utf-8" if media.startswith("text/") or media == "application/n-triples" else media
     prefixes = PREFIXES if fmt in ("turtle", "trig", "rdfxml") else None
     if request.method == "HEAD":

@@ -400,3 +400,31 @@ def test_neighbours_api(client):
     assert all(e["source"] in ids and e["target"] in ids for e in data["edges"])
     assert client.get("/api/neighbours?iri=nope").status_code == 400
     assert client.get("/api/neighbours", query_string={"iri": ID + "nothing"}).status_code == 404
+
+
+def test_rdf_12_triple_terms_show_on_pages_and_refuse_only_json_ld(tmp_path):
+    # A Graph Store or SPARQL Update write may bring RDF 1.2 triple terms, which JSON-LD cannot
+    # write: the page shows them, the formats that can say them do, and JSON-LD is refused up front.
+    app = create_app(store=str(tmp_path / "store"), update_token="t")
+    client = app.test_client()
+    thing, graph = ID + "thing/x", "http://example.org/g"
+    update = f'INSERT DATA {{ GRAPH <{graph}> {{ <{thing}> <http://example.org/says> <<( <http://example.org/a> <http://example.org/b> "c" )>> }} }}'
+    assert client.post("/update", data=update, content_type="application/sparql-update", headers={"Authorization": "Bearer t"}).status_code == 204
+    r, page = html(client, "/id/thing/x")
+    assert r.status_code == 200 and "&lt;&lt;( &lt;http://example.org/a&gt;" in page
+    assert client.get("/id/thing/x.ttl").status_code == 200
+    r = client.get("/id/thing/x.jsonld")
+    assert r.status_code == 406 and b"RDF 1.2" in r.data and b".ttl" in r.data
+    assert client.get("/export.ttl").status_code == 200
+    r = client.get("/export.jsonld")
+    assert r.status_code == 400 and b"triple terms" in r.data
+    r = client.get("/store", query_string={"graph": graph}, headers={"Accept": "application/ld+json"})
+    assert r.status_code == 406 and b"text/turtle" in r.data
+    assert client.get("/store", query_string={"graph": graph}, headers={"Accept": "text/turtle"}).status_code == 200
+    app.extensions["vnkg"].close()
+
+
+def test_a_page_number_past_any_page_is_an_empty_page(client):
+    r = client.get("/timeline?page=99999999999999999999999&format=json")
+    assert r.status_code == 200 and r.get_json()["events"] == [] and r.get_json()["total"] == 1
+    assert client.get("/timeline?page=99999999999999999999999").status_code == 200

@@ -208,3 +208,18 @@ def test_deeply_nested_json_ld_is_400_not_a_crash(tmp_path):
     assert client.post(url, data=shallow, content_type="application/ld+json", headers=AUTH).status_code == 204
     assert len(graph_of(client.get(url))) == 4
     app.extensions["vnkg"].close()
+
+
+def test_unreadable_graph_iris_and_giant_terms_are_400s(tmp_path):
+    app = create_app(Settings(store=str(tmp_path / "store"), update_token="s3cret", max_upload_bytes=40_000_000))
+    client = app.test_client()
+    url = "/store?graph=" + EX + "g"
+    client.put(url, data=PERSON, content_type=TTL, headers=AUTH)
+    r = client.get("/store?graph=http://[::1")
+    assert r.status_code == 400 and b"not a valid IRI" in r.data
+    # pyoxigraph reads one term into a buffer of at most 16 MB
+    giant = b'<http://example.org/a> <http://example.org/b> "' + b"x" * 17_000_000 + b'" .'
+    r = client.put(url, data=giant, content_type=TTL, headers=AUTH)
+    assert r.status_code == 400 and b"16777216" in r.data
+    assert len(graph_of(client.get(url))) == 3  # untouched
+    app.extensions["vnkg"].close()
