@@ -59,7 +59,9 @@ def rdf_format(media_type: str | None) -> ox.RdfFormat:
 # and overflows the thread's stack (a segmentation fault that ends the process) at 2,000–4,000
 # levels; documents nest a few dozen at most.
 MAX_JSON_NESTING = 500
-_JSON_STRING = re.compile(rb'"[^"\\]*(?:\\.[^"\\]*)*"', re.S)
+# a string, or one never closed (to the end: the body is not JSON then; matching it whole keeps
+# the scan linear, where a failed match from every later quote made it quadratic)
+_JSON_STRING = re.compile(rb'"[^"\\]*(?:\\.[^"\\]*)*(?:"|\Z)', re.S)
 _NOT_BRACKETS = bytes(b for b in range(256) if b not in b"[]{}")
 _STEPS = bytes.maketrans(b"[]{}", b"\x01\xff\x01\xff")  # +1 / -1 as signed bytes
 

@@ -68,7 +68,9 @@ _PN_CHARS_BASE = (
 _PN_CHARS_U = _PN_CHARS_BASE + "_"
 _PN_CHARS = _PN_CHARS_U + r"\-0-9\u00b7\u0300-\u036f\u203f-\u2040"
 _PLX = r"%[0-9A-Fa-f]{2}|\\[_~.\-!$&'()*+,;=/?#@%]"
-_PN_PREFIX = f"[{_PN_CHARS_BASE}](?:[{_PN_CHARS}.]*[{_PN_CHARS}])?"
+# At most 64 characters: a longer prefix is read as something else, whose target is then unknown
+# and refused. Unbounded, `a.a.a.a…` took time quadratic in its length (each `a` rescanned the run).
+_PN_PREFIX = f"[{_PN_CHARS_BASE}](?:[{_PN_CHARS}.]{{0,62}}[{_PN_CHARS}])?"
 _PN_LOCAL = f"(?:[{_PN_CHARS_U}:0-9]|{_PLX})(?:(?:[{_PN_CHARS}.:]|{_PLX})*(?:[{_PN_CHARS}:]|{_PLX}))?"
 
 _TOKEN = re.compile(
@@ -103,11 +105,18 @@ def lex(text: str):
 
     Kinds: string, iri, var, bnode, pname, langtag, word (keywords and other names), other (one
     character: punctuation such as `{`, `}`, `;`).
+
+    A quote that starts no string (one never closed) ends the tokens: outside strings, IRIs and
+    comments a quote can only start a string, so the engine refuses such text whatever follows.
+    Going on would rescan the rest of the text from every later quote (`\\"\\"\\"…`: time
+    quadratic in its length, with the event loop held).
     """
     for m in _TOKEN.finditer(text):
         kind = m.lastgroup
         if kind in ("ws", "comment"):
             continue
+        if kind == "other" and m.group() in "'\"":
+            return
         yield kind, m.group(), m.start(), m.end()
 
 

@@ -93,3 +93,22 @@ def test_nesting_deeper_than_the_limit_is_refused_before_the_engine_parses_it():
     many = "{" * 300
     assert check(f'SELECT * WHERE {{ ?s ?p "{many}" }} # {many}\n').nesting == 1
     assert check(f"SELECT * WHERE {{ ?s ?p <http://example.org/{'(' * 300}> }}").nesting == 1
+
+
+def test_a_quote_that_starts_no_string_ends_the_scan_and_the_engine_refuses_the_text():
+    # Going on past it made the scan quadratic (every later quote rescanned the rest); stopping is
+    # safe because outside strings, IRIs and comments a quote can only start a string.
+    import pyoxigraph as ox
+
+    from kg.safety import lex
+
+    for text in ["SELECT * WHERE { ?s ?p 'never closed } SERVICE <http://evil.example/> { ?s ?p ?o }",
+                 'SELECT * WHERE { ?s ?p ?o } \\"\\" SERVICE <http://evil.example/> { ?s ?p ?o }']:
+        first_quote = min(i for i in (text.find("'"), text.find('"')) if i >= 0)
+        assert all(end <= first_quote for _, _, _, end in lex(text))
+        assert check(text).remote == []
+        with pytest.raises(SyntaxError):
+            ox.Store().query(text)
+    # a closed string still hides nothing
+    with pytest.raises(Refused):
+        check("SELECT * WHERE { ?s ?p 'x' SERVICE <http://evil.example/> { ?s ?p ?o } }")

@@ -223,3 +223,11 @@ def test_unreadable_graph_iris_and_giant_terms_are_400s(tmp_path):
     assert r.status_code == 400 and b"16777216" in r.data
     assert len(graph_of(client.get(url))) == 3  # untouched
     app.extensions["vnkg"].close()
+
+
+def test_json_nesting_skips_strings_even_unclosed_ones():
+    from kg.graphstore import json_nesting
+
+    assert json_nesting(b'{"a": [1, {"b": "[[[{{{"}]}') == 3
+    assert json_nesting(b'{"a": "never closed [[[[[[') == 1
+    assert json_nesting(b'{"a": 1}' + b'\\"' * 1000) == 1
