@@ -20,6 +20,7 @@ from io import BytesIO
 from urllib.parse import quote_from_bytes
 
 from a2wsgi.wsgi import WSGIMiddleware, build_environ
+from werkzeug.exceptions import ClientDisconnected
 
 from . import sparql
 from .fastpath import PATHS, FastPath, ScopeRequest
@@ -37,7 +38,10 @@ class Front:
         # one byte past the largest limit, and given its length: werkzeug then answers 413 for a
         # body over its endpoint's limit, as for any other.
         if "CONTENT_LENGTH" not in environ and environ["REQUEST_METHOD"] in ("POST", "PUT", "PATCH"):
-            _buffered(environ, environ["wsgi.input"].read(self.app.config["MAX_CONTENT_LENGTH"] + 1))
+            try:
+                _buffered(environ, environ["wsgi.input"].read(self.app.config["MAX_CONTENT_LENGTH"] + 1))
+            except ClientDisconnected as exc:
+                return exc(environ, start_response)
         return self.app(environ, start_response)
 
     async def __call__(self, scope, receive, send):
@@ -51,7 +55,7 @@ class Front:
         async def coroutine_receive():
             # a2wsgi hands receive() to the loop from its threads with run_coroutine_threadsafe,
             # which wants a coroutine; granian's receive() gives an awaitable of its own
-            return await receive()
+            return _not_cut(await receive())
 
         return await self.threaded(scope, coroutine_receive, send)
 
@@ -60,7 +64,10 @@ class Front:
         body = b""
         if scope["method"] == "POST":
             # the body, up to one byte past the limit (see _whole_body)
-            body = await _read_body(receive, self.app.config["SETTINGS"].max_request_bytes + 1)
+            try:
+                body = await _read_body(receive, self.app.config["SETTINGS"].max_request_bytes + 1)
+            except ClientDisconnected:
+                return True  # gone before the end of its query: there is no one to answer
         try:
             done = await sparql.await_answering(self.fast.steps(ScopeRequest(scope, body)), self.app.extensions["vnkg"].queries.arun)
         except Exception as exc:  # noqa: BLE001 - Flask makes the error's response, as for WSGI
@@ -107,10 +114,19 @@ def _is_query(scope) -> bool:
     return False
 
 
+def _not_cut(message: dict) -> dict:
+    """The message, unless it says the client went away before the end of its body: granian says so
+    for a stream cut short or a malformed chunk, and a2wsgi took it for the end of the body (a
+    chunked PUT cut halfway replaced the graph with the half that came)."""
+    if message["type"] == "http.disconnect":
+        raise ClientDisconnected("the request body was cut off: the connection ended before its end")
+    return message
+
+
 async def _read_body(receive, limit: int) -> bytes:
     body = bytearray()
     while len(body) < limit:
-        message = await receive()
+        message = _not_cut(await receive())
         body += message.get("body", b"")
         if not message.get("more_body"):
             break

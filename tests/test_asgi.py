@@ -137,6 +137,52 @@ def test_everything_else_goes_to_the_threads(app):
     assert len(answered_in) == 4 and all(name.startswith("WSGI") for name in answered_in)  # a2wsgi's threads
 
 
+def call_cut(front: Front, method: str, path: str, query_string: str, headers, first_part: bytes):
+    """A request whose body stops after `first_part`: the connection ends (granian then says
+    http.disconnect). The status answered, or None."""
+    scope = {"type": "http", "http_version": "1.1", "method": method, "path": path, "raw_path": path.encode(),
+             "root_path": "", "scheme": "http", "query_string": query_string.encode(),
+             "headers": [(b"host", b"localhost")] + [(k.lower().encode(), v.encode()) for k, v in headers],
+             "client": ("127.0.0.1", 5555), "server": ("localhost", 80)}
+    messages = [{"type": "http.request", "body": first_part, "more_body": True}]
+    sent: list[dict] = []
+
+    async def receive():
+        return messages.pop(0) if messages else {"type": "http.disconnect"}
+
+    async def send(message):
+        sent.append(message)
+
+    asyncio.run(front(scope, receive, send))
+    return sent[0]["status"] if sent else None
+
+
+def test_a_body_cut_off_before_its_end_changes_nothing(tmp_path):
+    # a2wsgi read the end of the connection as the end of the body: a chunked PUT cut halfway
+    # replaced the graph with the half that came
+    app = create_app(Settings(store=str(tmp_path / "store"), update_token="t", query_workers=1))
+    front = Front(app, threads=2)
+    auth, ttl_type = ("Authorization", "Bearer t"), ("Content-Type", "text/turtle")
+    graph = ox.NamedNode(EX + "g")
+    lines = [f"<{EX}s{i}> <{EX}p> {i} .\n".encode() for i in range(10)]
+    assert call(front, "PUT", "/store", f"graph={graph.value}", [ttl_type, auth], b"".join(lines))[0] == 201
+
+    def stored() -> int:
+        return len(list(app.extensions["vnkg"].store.quads_for_pattern(None, None, None, graph)))
+
+    half = b"".join(lines[:5])
+    for length in ([("Transfer-Encoding", "chunked")], [("Content-Length", str(len(b"".join(lines))))]):
+        assert call_cut(front, "PUT", "/store", f"graph={graph.value}", [ttl_type, auth, *length], half) in (None, 400)
+        assert stored() == 10
+    update = f"DELETE WHERE {{ GRAPH <{graph.value}> {{ ?s ?p ?o }} }} ; INSERT DATA {{ <{EX}a> <{EX}b> 1 }}".encode()
+    cut = update[: update.index(b";")]  # a whole DELETE, if the cut were taken for the end
+    assert call_cut(front, "POST", "/update", "", [("Content-Type", "application/sparql-update"), auth, ("Transfer-Encoding", "chunked")], cut) in (None, 400)
+    assert stored() == 10
+    assert call_cut(front, "POST", "/sparql", "", [("Content-Type", "application/sparql-query"), ("Transfer-Encoding", "chunked")], b"ASK {") is None
+    assert call(front, "GET", "/sparql", urlencode({"query": "ASK { ?s ?p ?o }"}))[0] == 200
+    app.extensions["vnkg"].close()
+
+
 def test_a_chunked_body_is_read_whole(app):
     front = Front(app, threads=1)
     status, _, body = call(front, "POST", "/sparql", "", [("Content-Type", "application/sparql-query"), ("Accept", "text/csv"),
