@@ -32,12 +32,16 @@ import re
 from dataclasses import dataclass, field
 from urllib.parse import urljoin, urlsplit
 
-__all__ = ["Refused", "TooDeep", "MAX_NESTING", "Scan", "scan", "check", "host_allowed", "lex"]
+__all__ = ["Refused", "TooDeep", "MAX_NESTING", "MAX_OPERATORS", "Scan", "scan", "check", "host_allowed", "lex"]
 
-# Groups, brackets and parentheses a query or update may nest. pyoxigraph's parser recurses once
-# per level and overflows the thread's stack (the process dies with a segmentation fault) at some
-# 2,500 levels; written queries nest a few dozen at most.
+# Groups, brackets and parentheses a query or update may nest, and operators it may chain.
+# pyoxigraph's parser recurses once per level and once per operator of a chain (`1+1+…`,
+# `?a||?b||…`, `p/p/…`, `!!…`) and overflows the thread's stack — the process dies with a
+# segmentation fault — at some 2,500 levels or 5,000–10,000 operators; written queries have a few
+# dozen of either.
 MAX_NESTING = 200
+MAX_OPERATORS = 4000
+_OPERATORS = frozenset("+-*/|&^!")
 
 
 class Refused(Exception):
@@ -45,7 +49,8 @@ class Refused(Exception):
 
 
 class TooDeep(ValueError):
-    """The text nests deeper than MAX_NESTING: refused before the engine's parser sees it."""
+    """The text nests deeper than MAX_NESTING, or chains more than MAX_OPERATORS operators:
+    refused before the engine's parser sees it."""
 
 
 @dataclass
@@ -57,6 +62,7 @@ class Scan:
     # (keyword, target IRI or None when the target is a variable or unreadable, as written)
     remote: list[tuple[str, str | None, str]] = field(default_factory=list)
     nesting: int = 0  # the deepest nesting of { ( [ outside strings, IRIs and comments
+    operators: int = 0  # + - * / | & ^ ! outside strings, IRIs and comments (`||` counts 2)
 
 
 # --- the lexer ------------------------------------------------------------------------------------
@@ -155,6 +161,8 @@ def scan(text: str) -> Scan:
                 result.nesting = max(result.nesting, depth)
             elif tok in "})]":
                 depth -= 1
+            elif tok in _OPERATORS:
+                result.operators += 1
         upper = tok.upper() if kind == "word" else ""
         if upper == "PREFIX" and i + 2 < len(tokens) and tokens[i + 1][0] == "pname" and tokens[i + 2][0] == "iri":
             name = tokens[i + 1][1][:-1] if tokens[i + 1][1].endswith(":") else None
@@ -272,6 +280,11 @@ def check(text: str, allowed_hosts=()) -> Scan:
     result = _scan_cached(text) if len(text) <= _SCAN_CACHE_CHARS else scan(text)
     if result.nesting > MAX_NESTING:
         raise TooDeep(f"the text nests groups, brackets or parentheses {result.nesting} deep; at most {MAX_NESTING} are allowed")
+    if result.operators > MAX_OPERATORS:
+        raise TooDeep(
+            f"the text has {result.operators} operators (+ - * / | & ^ !); at most {MAX_OPERATORS} are allowed "
+            "(for a long list of alternatives use IN or VALUES)"
+        )
     for keyword, iri, written in result.remote:
         if iri is None:
             if written.startswith(("?", "$")):

@@ -280,7 +280,7 @@ def answering(text: str, params, req, settings, st, m):
     except safety.Refused as exc:
         raise Forbidden(str(exc)) from None
     except safety.TooDeep as exc:
-        raise BadRequest(f"the query {exc}") from None
+        raise BadRequest(f"the query is refused: {exc}") from None
     results_format, graph_format = _negotiate(params, req.headers.get("accept", ""))
     query = querying.QueryRequest(
         query=text,
@@ -343,7 +343,7 @@ def _update(text: str, params, settings) -> Response:
     except safety.Refused as exc:
         raise Forbidden(str(exc)) from None
     except safety.TooDeep as exc:
-        raise BadRequest(f"the update {exc}") from None
+        raise BadRequest(f"the update is refused: {exc}") from None
     try:
         text = protocol.update_with_dataset(text, params.getlist("using-graph-uri"), params.getlist("using-named-graph-uri"))
     except protocol.DatasetConflict as exc:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from kg.safety import MAX_NESTING, Refused, TooDeep, check, host_allowed, scan
+from kg.safety import MAX_NESTING, MAX_OPERATORS, Refused, TooDeep, check, host_allowed, scan
 
 
 @pytest.mark.parametrize(
@@ -93,6 +93,19 @@ def test_nesting_deeper_than_the_limit_is_refused_before_the_engine_parses_it():
     many = "{" * 300
     assert check(f'SELECT * WHERE {{ ?s ?p "{many}" }} # {many}\n').nesting == 1
     assert check(f"SELECT * WHERE {{ ?s ?p <http://example.org/{'(' * 300}> }}").nesting == 1
+
+
+def test_long_operator_chains_are_refused_before_the_engine_parses_them():
+    chain = lambda op, n: f"SELECT ?s WHERE {{ ?s ?p ?o FILTER({op.join(['?o'] * (n + 1))}) }}"  # noqa: E731
+    assert check(chain("+", MAX_OPERATORS)).operators == MAX_OPERATORS
+    with pytest.raises(TooDeep, match="IN or VALUES"):
+        check(chain("+", MAX_OPERATORS + 1))
+    with pytest.raises(TooDeep):
+        check(chain(" || ", MAX_OPERATORS // 2 + 1))  # `||` counts twice
+    with pytest.raises(TooDeep):
+        check("SELECT * WHERE { ?s " + "/".join(["<http://example.org/p>"] * 5000) + " ?o }")
+    # not operators: names with dashes, strings, IRIs, comments
+    assert check(f'SELECT ?s WHERE {{ ?s <http://e.org/a-b/c> "{"+" * 5000}" }} # {"/" * 5000}').operators == 0
 
 
 def test_a_quote_that_starts_no_string_ends_the_scan_and_the_engine_refuses_the_text():

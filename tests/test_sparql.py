@@ -337,6 +337,10 @@ def test_deeply_nested_text_is_400_not_a_crash(token_app):
     r = client.post("/update", data=f"INSERT {{ <{EX}s> <{EX}p> 1 }} WHERE " + deep, content_type="application/sparql-update",
                     headers={"Authorization": "Bearer s3cret"})
     assert r.status_code == 400 and b"5000 deep" in r.data
+    chain = " || ".join(["?o = 1"] * 10000)  # a chain recurses as deep in the parser
+    r = client.post("/update", data=f"DELETE {{ ?s ?p ?o }} WHERE {{ ?s ?p ?o FILTER({chain}) }}", content_type="application/sparql-update",
+                    headers={"Authorization": "Bearer s3cret"})
+    assert r.status_code == 400 and b"operators" in r.data
     assert client.get("/sparql", query_string={"query": "ASK { ?s ?p ?o }"}).status_code == 200
 
 
