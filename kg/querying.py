@@ -115,7 +115,16 @@ class QueryFailed(QueryError):
     status = 500
 
 
-_ERRORS = {cls.__name__: cls for cls in (QueryError, QuerySyntaxError, QueryTimeout, Busy, NotAcceptable, QueryFailed)}
+class UpdateRefused(QueryError):
+    """An update the store's state rules out: CREATE of a graph that exists, DROP / CLEAR / MOVE /
+    COPY of one that does not (SILENT makes these no-ops)."""
+
+    status = 400
+
+
+_ERRORS = {cls.__name__: cls for cls in (QueryError, QuerySyntaxError, QueryTimeout, Busy, NotAcceptable, QueryFailed, UpdateRefused)}
+# what pyoxigraph says (as a RuntimeError) for an update the store's state rules out
+_REFUSED_UPDATE = re.compile(r"The graph \S+ (?:does not exist|already exists)")
 
 
 # --- requests and answers -------------------------------------------------------------------------
@@ -320,7 +329,11 @@ def run_update(store: ox.Store, update: str, base_iri: str | None = None) -> Non
         store.update(update, base_iri=base_iri)
     except SyntaxError as exc:
         raise QuerySyntaxError(f"the update is not valid SPARQL: {exc.msg or exc}") from None
-    except (OSError, ValueError, RuntimeError) as exc:
+    except RuntimeError as exc:
+        if _REFUSED_UPDATE.fullmatch(str(exc)):
+            raise UpdateRefused(f"the update is refused: {exc} (with SILENT that is not an error); nothing was changed") from None
+        raise QueryFailed(f"the update failed: {exc}") from None
+    except (OSError, ValueError) as exc:
         raise QueryFailed(f"the update failed: {exc}") from None
 
 

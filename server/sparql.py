@@ -448,7 +448,7 @@ def _http_error(exc: querying.QueryError) -> HTTPException:
         return ServiceUnavailable(exc.message)
     if isinstance(exc, querying.NotAcceptable):
         return NotAcceptable(exc.message)
-    if isinstance(exc, querying.QuerySyntaxError):
+    if isinstance(exc, (querying.QuerySyntaxError, querying.UpdateRefused)):
         return BadRequest(exc.message)
     return InternalServerError(exc.message)
 

@@ -327,6 +327,20 @@ def test_bad_update_is_400_and_changes_nothing(token_app):
     assert r.status_code == 400
 
 
+def test_an_update_the_store_rules_out_is_400_and_changes_nothing(token_app):
+    client = token_app.test_client()
+    auth = {"Authorization": "Bearer s3cret"}
+    post = lambda text: client.post("/update", data=text, content_type="application/sparql-update", headers=auth)  # noqa: E731
+    assert post(f"CREATE GRAPH <{EX}made>").status_code == 204
+    r = post(f"INSERT DATA {{ GRAPH <{EX}made> {{ <{EX}a> <{EX}b> 1 }} }} ; CREATE GRAPH <{EX}made>")
+    assert r.status_code == 400 and b"already exists" in r.data and b"SILENT" in r.data
+    assert count(client.get("/sparql", query_string={"query": f"SELECT (COUNT(*) AS ?c) {{ GRAPH <{EX}made> {{ ?s ?p ?o }} }}"})) == 0
+    for text in (f"DROP GRAPH <{EX}nowhere>", f"CLEAR GRAPH <{EX}nowhere>", f"MOVE <{EX}nowhere> TO <{EX}made>"):
+        r = post(text)
+        assert r.status_code == 400 and b"does not exist" in r.data, text
+    assert post(f"DROP SILENT GRAPH <{EX}nowhere>").status_code == 204
+
+
 def test_deeply_nested_text_is_400_not_a_crash(token_app):
     # pyoxigraph's parser overflows its thread's stack (a segmentation fault that takes the
     # process down) on a few thousand nested groups: such text never reaches it.
