@@ -11,16 +11,18 @@ there (kg.querying.one_resource: the row cap bounds it); any other goes to a que
 and the loop waits for the worker's pipe (`QueryPool.arun`) instead of holding a thread. The steps
 are server.fastpath's and server.sparql's own (`answering`), so answers, checks, limits, errors and
 metrics are the same as under a WSGI server. Everything else — pages, updates, the Graph Store,
-exports, the help page — runs on `threads` threads (a2wsgi), as under a WSGI server.
+exports, the help page — runs on `threads` threads (a2wsgi), as under a WSGI server, once its body
+has come whole (read on the loop: a slow or stalled upload holds no thread).
 """
 
 from __future__ import annotations
 
+import asyncio
 from io import BytesIO
 from urllib.parse import quote_from_bytes
 
 from a2wsgi.wsgi import WSGIMiddleware, build_environ
-from werkzeug.exceptions import ClientDisconnected
+from werkzeug.exceptions import ClientDisconnected, RequestTimeout
 
 from . import sparql
 from .fastpath import PATHS, FastPath, ScopeRequest
@@ -30,19 +32,7 @@ class Front:
     def __init__(self, app, threads: int):
         self.app = app
         self.fast: FastPath = app.wsgi_app  # server.fastpath's layer, in front of Flask
-        self.threaded = WSGIMiddleware(self._whole_body, workers=max(1, threads))
-
-    def _whole_body(self, environ, start_response):
-        # A body without Content-Length (chunked): werkzeug would read it as empty, or, told that
-        # the stream ends with the body, cut it silently at the limit. So it is read here, up to
-        # one byte past the largest limit, and given its length: werkzeug then answers 413 for a
-        # body over its endpoint's limit, as for any other.
-        if "CONTENT_LENGTH" not in environ and environ["REQUEST_METHOD"] in ("POST", "PUT", "PATCH"):
-            try:
-                _buffered(environ, environ["wsgi.input"].read(self.app.config["MAX_CONTENT_LENGTH"] + 1))
-            except ClientDisconnected as exc:
-                return exc(environ, start_response)
-        return self.app(environ, start_response)
+        self.threaded = WSGIMiddleware(app, workers=max(1, threads))
 
     async def __call__(self, scope, receive, send):
         if scope["type"] == "lifespan":
@@ -51,6 +41,22 @@ class Front:
             scope = _ascii_query(scope)
         if scope["type"] == "http" and scope["path"] in PATHS and _is_query(scope) and await self._query(scope, receive, send):
             return
+        if scope["type"] == "http" and scope["method"] in ("POST", "PUT", "PATCH"):
+            # The body is read here, on the loop, before a thread is taken: a client that sends
+            # its body slowly, or stops halfway, holds no thread (two dozen such clients took
+            # every thread, and pages and writes waited). Read whole, it is handed on with its
+            # length: werkzeug read a chunked body as empty, or cut it at the limit silently.
+            limit = self.app.config["MAX_CONTENT_LENGTH"]
+            declared = _header(scope, b"content-length")
+            if declared is None or (declared.isdigit() and int(declared) <= limit):  # else Flask answers 413 unread
+                try:
+                    body = await _read_body(receive, limit + 1, idle=BODY_IDLE_SECONDS)
+                except ClientDisconnected:
+                    return  # gone before the end of its body: there is no one to answer
+                except TimeoutError:
+                    return await self._too_slow(scope, send)
+                scope = _with_length(scope, len(body))
+                receive = _replay(body)
 
         async def coroutine_receive():
             # a2wsgi hands receive() to the loop from its threads with run_coroutine_threadsafe,
@@ -63,11 +69,14 @@ class Front:
         """Answer a query; False for a GET that is not one after all (Flask's help page)."""
         body = b""
         if scope["method"] == "POST":
-            # the body, up to one byte past the limit (see _whole_body)
+            # the body, up to one byte past the limit (see __call__)
             try:
-                body = await _read_body(receive, self.app.config["SETTINGS"].max_request_bytes + 1)
+                body = await _read_body(receive, self.app.config["SETTINGS"].max_request_bytes + 1, idle=BODY_IDLE_SECONDS)
             except ClientDisconnected:
                 return True  # gone before the end of its query: there is no one to answer
+            except TimeoutError:
+                await self._too_slow(scope, send)
+                return True
         try:
             done = await sparql.await_answering(self.fast.steps(ScopeRequest(scope, body)), self.app.extensions["vnkg"].queries.arun)
         except Exception as exc:  # noqa: BLE001 - Flask makes the error's response, as for WSGI
@@ -82,6 +91,33 @@ class Front:
         await send({"type": "http.response.start", "status": 200, "headers": _encode(headers)})
         await send({"type": "http.response.body", "body": body})
         return True
+
+    async def _too_slow(self, scope, send) -> None:
+        exc = RequestTimeout(f"no part of the request body came for {BODY_IDLE_SECONDS} s")
+        await _send_wsgi(self.fast.failed, build_environ(scope, BytesIO()), send, exc)
+
+
+BODY_IDLE_SECONDS = 30  # the longest wait for the next part of a request body (granian's for headers)
+
+
+def _header(scope, name: bytes) -> str | None:
+    for key, value in scope["headers"]:
+        if key.lower() == name:
+            return value.decode("latin-1").strip()
+    return None
+
+
+def _with_length(scope, length: int):
+    """The scope of a request whose body has been read whole: its length, no longer chunked."""
+    headers = [(k, v) for k, v in scope["headers"] if k.lower() not in (b"content-length", b"transfer-encoding")]
+    return {**scope, "headers": headers + [(b"content-length", str(length).encode())]}
+
+
+def _replay(body: bytes):
+    async def receive():
+        return {"type": "http.request", "body": body, "more_body": False}
+
+    return receive
 
 
 def _buffered(environ, body: bytes) -> None:
@@ -123,10 +159,11 @@ def _not_cut(message: dict) -> dict:
     return message
 
 
-async def _read_body(receive, limit: int) -> bytes:
+async def _read_body(receive, limit: int, idle: float | None = None) -> bytes:
+    """The body, up to `limit` bytes; TimeoutError when no part of it comes for `idle` seconds."""
     body = bytearray()
     while len(body) < limit:
-        message = _not_cut(await receive())
+        message = _not_cut(await asyncio.wait_for(receive(), idle) if idle else await receive())
         body += message.get("body", b"")
         if not message.get("more_body"):
             break

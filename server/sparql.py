@@ -144,10 +144,11 @@ def update():
 FAST_PATH_ERROR = "vnkg.fastpath.error"
 
 
-@bp.before_request
+@bp.before_app_request
 def _fast_path_error():
     # server.fastpath answers plain queries without Flask; when one fails there it hands the error
     # here, so that the error body, CORS and the metrics are Flask's, as for any other request.
+    # (server.asgi does the same for a request body that stops coming, on any path.)
     exc = request.environ.pop(FAST_PATH_ERROR, None)
     if exc is not None:
         raise exc

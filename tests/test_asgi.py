@@ -183,6 +183,56 @@ def test_a_body_cut_off_before_its_end_changes_nothing(tmp_path):
     app.extensions["vnkg"].close()
 
 
+def test_a_stalled_upload_holds_no_thread_and_is_timed_out(tmp_path, monkeypatch):
+    # The body is read on the loop before a thread is taken: with the only thread free, the next
+    # request is answered while an upload waits for the rest of its body; the upload ends with 408.
+    import server.asgi
+
+    monkeypatch.setattr(server.asgi, "BODY_IDLE_SECONDS", 0.2)
+    app = create_app(Settings(store=str(tmp_path / "store"), update_token="t", query_workers=1))
+    front = Front(app, threads=1)
+
+    def scope(method, path, headers):
+        return {"type": "http", "http_version": "1.1", "method": method, "path": path, "raw_path": path.encode(), "root_path": "",
+                "scheme": "http", "query_string": b"", "headers": [(b"host", b"localhost"), *headers],
+                "client": ("127.0.0.1", 5555), "server": ("localhost", 80)}
+
+    async def run():
+        stalled_sent: list[dict] = []
+        first = [{"type": "http.request", "body": b"<a> <b> ", "more_body": True}]
+        never = asyncio.Event()
+
+        async def stalled_receive():
+            if first:
+                return first.pop()
+            await never.wait()
+
+        async def stalled_send(message):
+            stalled_sent.append(message)
+
+        headers = [(b"content-type", b"text/turtle"), (b"content-length", b"100"), (b"authorization", b"Bearer t")]
+        upload = asyncio.create_task(front(scope("PUT", "/store", headers), stalled_receive, stalled_send))
+        await asyncio.sleep(0)  # the upload is waiting for its body
+        answered: list[dict] = []
+
+        async def receive():
+            return {"type": "http.request", "body": b"", "more_body": False}
+
+        async def send(message):
+            answered.append(message)
+
+        await asyncio.wait_for(front(scope("GET", "/health", []), receive, send), 30)
+        await asyncio.wait_for(upload, 30)
+        return answered[0]["status"], stalled_sent[0]["status"], b"".join(m.get("body", b"") for m in stalled_sent[1:])
+
+    try:
+        health, upload, body = asyncio.run(run())
+    finally:
+        app.extensions["vnkg"].close()
+    assert health == 200
+    assert upload == 408 and b"request body" in body
+
+
 def test_a_chunked_body_is_read_whole(app):
     front = Front(app, threads=1)
     status, _, body = call(front, "POST", "/sparql", "", [("Content-Type", "application/sparql-query"), ("Accept", "text/csv"),
