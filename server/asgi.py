@@ -32,7 +32,19 @@ class Front:
     def __init__(self, app, threads: int):
         self.app = app
         self.fast: FastPath = app.wsgi_app  # server.fastpath's layer, in front of Flask
-        self.threaded = WSGIMiddleware(app, workers=max(1, threads))
+        self.threaded = WSGIMiddleware(self._whole_body, workers=max(1, threads))
+
+    def _whole_body(self, environ, start_response):
+        # A chunked body larger than the loop reads (see __call__): werkzeug would read it as
+        # empty, or, told that the stream ends with the body, cut it silently at the limit. So it
+        # is read here, up to one byte past the largest limit, and given its length: werkzeug then
+        # answers 413 for a body over its endpoint's limit, as for any other.
+        if "CONTENT_LENGTH" not in environ and environ["REQUEST_METHOD"] in ("POST", "PUT", "PATCH"):
+            try:
+                _buffered(environ, environ["wsgi.input"].read(self.app.config["MAX_CONTENT_LENGTH"] + 1))
+            except ClientDisconnected as exc:
+                return exc(environ, start_response)
+        return self.app(environ, start_response)
 
     async def __call__(self, scope, receive, send):
         if scope["type"] == "lifespan":
@@ -42,21 +54,23 @@ class Front:
         if scope["type"] == "http" and scope["path"] in PATHS and _is_query(scope) and await self._query(scope, receive, send):
             return
         if scope["type"] == "http" and scope["method"] in ("POST", "PUT", "PATCH"):
-            # The body is read here, on the loop, before a thread is taken: a client that sends
-            # its body slowly, or stops halfway, holds no thread (two dozen such clients took
-            # every thread, and pages and writes waited). Read whole, it is handed on with its
-            # length: werkzeug read a chunked body as empty, or cut it at the limit silently.
-            limit = self.app.config["MAX_CONTENT_LENGTH"]
+            # A body of up to max_request_bytes is read here, on the loop, before a thread is
+            # taken: a client that sends it slowly, or stops halfway, holds no thread (two dozen
+            # such clients took every thread, and pages and writes waited). Larger ones (Graph
+            # Store uploads) are read by their thread once the endpoint has checked the token.
+            small = self.app.config["SETTINGS"].max_request_bytes
             declared = _header(scope, b"content-length")
-            if declared is None or (declared.isdigit() and int(declared) <= limit):  # else Flask answers 413 unread
+            if declared is None or (declared.isdigit() and int(declared) <= small):
                 try:
-                    body = await _read_body(receive, limit + 1, idle=BODY_IDLE_SECONDS)
+                    body, whole = await _read_body(receive, small + 1, idle=BODY_IDLE_SECONDS)
                 except ClientDisconnected:
                     return  # gone before the end of its body: there is no one to answer
                 except TimeoutError:
                     return await self._too_slow(scope, send)
-                scope = _with_length(scope, len(body))
-                receive = _replay(body)
+                if whole:  # handed on with its length (werkzeug read a chunked body as empty)
+                    scope, receive = _with_length(scope, len(body)), _replay(body)
+                else:  # a larger chunked body: what came, then the rest (see _whole_body)
+                    receive = _replay(body, then=receive)
 
         async def coroutine_receive():
             # a2wsgi hands receive() to the loop from its threads with run_coroutine_threadsafe,
@@ -71,7 +85,7 @@ class Front:
         if scope["method"] == "POST":
             # the body, up to one byte past the limit (see __call__)
             try:
-                body = await _read_body(receive, self.app.config["SETTINGS"].max_request_bytes + 1, idle=BODY_IDLE_SECONDS)
+                body, _ = await _read_body(receive, self.app.config["SETTINGS"].max_request_bytes + 1, idle=BODY_IDLE_SECONDS)
             except ClientDisconnected:
                 return True  # gone before the end of its query: there is no one to answer
             except TimeoutError:
@@ -113,9 +127,13 @@ def _with_length(scope, length: int):
     return {**scope, "headers": headers + [(b"content-length", str(length).encode())]}
 
 
-def _replay(body: bytes):
+def _replay(body: bytes, then=None):
+    """A receive() that gives `body` first: the whole body, or (with `then`) its first part,
+    `then` giving the rest."""
+    first = [{"type": "http.request", "body": body, "more_body": then is not None}]
+
     async def receive():
-        return {"type": "http.request", "body": body, "more_body": False}
+        return first.pop() if first else await then()
 
     return receive
 
@@ -159,15 +177,16 @@ def _not_cut(message: dict) -> dict:
     return message
 
 
-async def _read_body(receive, limit: int, idle: float | None = None) -> bytes:
-    """The body, up to `limit` bytes; TimeoutError when no part of it comes for `idle` seconds."""
+async def _read_body(receive, limit: int, idle: float | None = None) -> tuple[bytes, bool]:
+    """(what came of the body, whether that is all of it): read until it ends or `limit` bytes have
+    come (a message is kept whole); TimeoutError when no part of it comes for `idle` seconds."""
     body = bytearray()
     while len(body) < limit:
         message = _not_cut(await asyncio.wait_for(receive(), idle) if idle else await receive())
         body += message.get("body", b"")
         if not message.get("more_body"):
-            break
-    return bytes(body[:limit])
+            return bytes(body), True
+    return bytes(body), False
 
 
 async def _send_wsgi(handler, environ, send, exc: Exception) -> None:

@@ -240,6 +240,32 @@ def test_a_chunked_body_is_read_whole(app):
     assert status == 200 and b"true" in body
 
 
+def test_chunked_uploads_small_and_large_are_read_whole(tmp_path):
+    # up to max_request_bytes on the loop, larger ones by their thread; both with their length
+    app = create_app(Settings(store=str(tmp_path / "store"), update_token="t", query_workers=1, max_request_bytes=2000))
+    front = Front(app, threads=1)
+    for n in (10, 300):  # ~0.5 KB and ~16 KB of Turtle
+        data = b"".join(f"<{EX}s{i}> <{EX}p> {i} .\n".encode() for i in range(n))
+        parts = [data[i : i + 700] for i in range(0, len(data), 700)]
+        scope = {"type": "http", "http_version": "1.1", "method": "PUT", "path": "/store", "raw_path": b"/store", "root_path": "",
+                 "scheme": "http", "query_string": f"graph={EX}g{n}".encode(), "client": ("127.0.0.1", 5555), "server": ("localhost", 80),
+                 "headers": [(b"host", b"localhost"), (b"content-type", b"text/turtle"), (b"transfer-encoding", b"chunked"),
+                             (b"authorization", b"Bearer t")]}
+        messages = [{"type": "http.request", "body": part, "more_body": i < len(parts) - 1} for i, part in enumerate(parts)]
+        sent: list[dict] = []
+
+        async def receive():
+            return messages.pop(0) if messages else {"type": "http.disconnect"}
+
+        async def send(message):
+            sent.append(message)
+
+        asyncio.run(front(scope, receive, send))
+        assert sent[0]["status"] == 201
+        assert len(list(app.extensions["vnkg"].store.quads_for_pattern(None, None, None, ox.NamedNode(f"{EX}g{n}")))) == n
+    app.extensions["vnkg"].close()
+
+
 def test_queries_are_answered_while_a_runaway_query_holds_the_only_worker(tmp_path, vnkg_serve):
     """The loop waits for the runaway query's worker without blocking: a point lookup (answered on
     the loop) and a page (on the only thread) are answered meanwhile."""
