@@ -18,6 +18,7 @@ from __future__ import annotations
 import array
 import itertools
 import re
+from xml.parsers import expat
 from collections import defaultdict
 from typing import Iterable
 
@@ -59,6 +60,11 @@ def rdf_format(media_type: str | None) -> ox.RdfFormat:
 # and overflows the thread's stack (a segmentation fault that ends the process) at 2,000–4,000
 # levels; documents nest a few dozen at most.
 MAX_JSON_NESTING = 500
+# Triple terms inside triple terms (RDF 1.2), and XML elements in RDF/XML: the same parsers recurse
+# (the update that stores triple terms), or slow down with the depth (RDF/XML: 100,000 levels took
+# a minute).
+MAX_TRIPLE_TERM_NESTING = 200
+MAX_XML_NESTING = 500
 # a string, or one never closed (to the end: the body is not JSON then; matching it whole keeps
 # the scan linear, where a failed match from every later quote made it quadratic)
 _JSON_STRING = re.compile(rb'"[^"\\]*(?:\\.[^"\\]*)*(?:"|\Z)', re.S)
@@ -72,11 +78,42 @@ def json_nesting(data: bytes) -> int:
     return max(itertools.accumulate(array.array("b", brackets.translate(_STEPS))), default=0)
 
 
+class _TooDeep(Exception):
+    pass
+
+
+def xml_nesting(data: bytes, stop_past: int = MAX_XML_NESTING) -> int:
+    """How deep the elements of an XML text nest, read with expat (C: linear, no recursion); the
+    reading stops once past `stop_past`. A text expat cannot read counts what came before."""
+    parser = expat.ParserCreate()
+    depth = deepest = 0
+
+    def start(name, attrs):
+        nonlocal depth, deepest
+        depth += 1
+        deepest = max(deepest, depth)
+        if depth > stop_past:
+            raise _TooDeep
+
+    def end(name):
+        nonlocal depth
+        depth -= 1
+
+    parser.StartElementHandler, parser.EndElementHandler = start, end
+    try:
+        parser.Parse(data, True)
+    except (_TooDeep, expat.ExpatError):
+        pass  # too deep: said by the caller; not XML: pyoxigraph's parser says where
+    return deepest
+
+
 def parse(data: bytes, media_type: str | None, base_iri: str | None = None, *, name: str = "the body") -> list[ox.Quad]:
     """All quads of `data`, read whole; BadContent names the syntax and the error's position."""
     fmt = rdf_format(media_type)
     if fmt == ox.RdfFormat.JSON_LD and (depth := json_nesting(data)) > MAX_JSON_NESTING:
         raise BadContent(f"{name} nests JSON objects and arrays {depth} deep; at most {MAX_JSON_NESTING} are allowed")
+    if fmt == ox.RdfFormat.RDF_XML and xml_nesting(data) > MAX_XML_NESTING:
+        raise BadContent(f"{name} nests XML elements more than {MAX_XML_NESTING} deep")
     try:
         return list(ox.parse(data, fmt, base_iri=base_iri))
     except SyntaxError as exc:
@@ -103,13 +140,27 @@ def exists(store: ox.Store, graph: Graph) -> bool:
     return isinstance(graph, ox.DefaultGraph) or store.contains_named_graph(graph)
 
 
+def _term(term) -> str:
+    """A term as SPARQL writes it (a triple term is `<<( s p o )>>`; str() leaves out the outer)."""
+    if isinstance(term, ox.Triple):
+        depth, inner = 1, term.object
+        while isinstance(inner, ox.Triple):  # triple terms nest in the object only
+            depth, inner = depth + 1, inner.object
+        if depth > MAX_TRIPLE_TERM_NESTING:
+            raise BadContent(f"a triple term nests {depth} deep; at most {MAX_TRIPLE_TERM_NESTING} are stored")
+        return f"<<( {term} )>>"
+    return str(term)
+
+
 def _data(quads: Iterable[ox.Quad], into: Graph | None) -> str:
     """`INSERT DATA { ... }` for quads (into `into`, or each into its own graph when None)."""
     groups: dict[str, list[str]] = defaultdict(list)
     for q in quads:
         graph = into if into is not None else q.graph_name
+        if isinstance(graph, ox.BlankNode):
+            raise BadContent(f"the graph {graph} is named by a blank node; name graphs with IRIs to store them")
         key = "" if isinstance(graph, ox.DefaultGraph) else str(graph)
-        groups[key].append(f"{q.subject} {q.predicate} {q.object} .")
+        groups[key].append(f"{q.subject} {q.predicate} {_term(q.object)} .")
     if not groups:
         return ""
     body = []

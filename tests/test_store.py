@@ -221,6 +221,11 @@ def test_unreadable_graph_iris_and_giant_terms_are_400s(tmp_path):
     giant = b'<http://example.org/a> <http://example.org/b> "' + b"x" * 17_000_000 + b'" .'
     r = client.put(url, data=giant, content_type=TTL, headers=AUTH)
     assert r.status_code == 400 and b"16777216" in r.data
+    # pyoxigraph's RDF/XML parser slows with the depth (100,000 levels: a minute)
+    xml = (b'<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#" xmlns:a="http://example.org/"><rdf:Description rdf:about="http://example.org/x">'
+           + b"<a:p><rdf:Description>" * 600 + b"</rdf:Description></a:p>" * 600 + b"</rdf:Description></rdf:RDF>")
+    r = client.put(url, data=xml, content_type="application/rdf+xml", headers=AUTH)
+    assert r.status_code == 400 and b"XML elements" in r.data
     assert len(graph_of(client.get(url))) == 3  # untouched
     app.extensions["vnkg"].close()
 
@@ -231,3 +236,21 @@ def test_json_nesting_skips_strings_even_unclosed_ones():
     assert json_nesting(b'{"a": [1, {"b": "[[[{{{"}]}') == 3
     assert json_nesting(b'{"a": "never closed [[[[[[') == 1
     assert json_nesting(b'{"a": 1}' + b'\\"' * 1000) == 1
+
+
+def test_rdf_12_triple_terms_are_stored_and_odd_structures_refused(tmp_path):
+    app = create_app(Settings(store=str(tmp_path / "store"), update_token="s3cret"))
+    client = app.test_client()
+    url = "/store?graph=" + EX + "tt"
+    said = b'VERSION "1.2" <http://example.org/x> <http://example.org/says> <<( <http://example.org/a> <http://example.org/b> "c" )>> .'
+    assert client.put(url, data=said, content_type=TTL, headers=AUTH).status_code == 201
+    assert b'<<( <http://example.org/a> <http://example.org/b> "c" )>>' in client.get(url, headers={"Accept": "application/n-triples"}).data
+    deep = "<http://example.org/o>"
+    for _ in range(300):
+        deep = f"<<( <http://example.org/s> <http://example.org/p> {deep} )>>"
+    r = client.put(url, data=f'VERSION "1.2" <http://example.org/x> <http://example.org/says> {deep} .'.encode(), content_type=TTL, headers=AUTH)
+    assert r.status_code == 400 and b"300 deep" in r.data
+    r = client.post("/store", data=b"_:g { <http://example.org/a> <http://example.org/b> 1 . }", content_type="application/trig", headers=AUTH)
+    assert r.status_code == 400 and b"blank node" in r.data
+    assert len(graph_of(client.get(url))) == 1  # untouched
+    app.extensions["vnkg"].close()
