@@ -18,6 +18,7 @@ has come whole (read on the loop: a slow or stalled upload holds no thread).
 from __future__ import annotations
 
 import asyncio
+import threading
 from io import BytesIO
 from urllib.parse import quote_from_bytes
 
@@ -33,6 +34,7 @@ class Front:
         self.app = app
         self.fast: FastPath = app.wsgi_app  # server.fastpath's layer, in front of Flask
         self.threaded = WSGIMiddleware(self._whole_body, workers=max(1, threads))
+        self._in_threads: set[threading.Event] = set()  # the `gone` flags of the requests on threads
 
     def _whole_body(self, environ, start_response):
         # A chunked body larger than the loop reads (see __call__): werkzeug would read it as
@@ -44,11 +46,11 @@ class Front:
                 _buffered(environ, environ["wsgi.input"].read(self.app.config["MAX_CONTENT_LENGTH"] + 1))
             except ClientDisconnected as exc:
                 return exc(environ, start_response)
-        return self.app(environ, start_response)
+        return _until(environ["asgi.scope"]["vnkg.gone"], self.app(environ, start_response))
 
     async def __call__(self, scope, receive, send):
         if scope["type"] == "lifespan":
-            return await _lifespan(receive, send)
+            return await self._lifespan(receive, send)
         if not scope["query_string"].isascii():
             scope = _ascii_query(scope)
         if scope["type"] == "http" and scope["path"] in PATHS and _is_query(scope) and await self._query(scope, receive, send):
@@ -77,7 +79,44 @@ class Front:
             # which wants a coroutine; granian's receive() gives an awaitable of its own
             return _not_cut(await receive())
 
-        return await self.threaded(scope, coroutine_receive, send)
+        # a2wsgi's thread puts the answer's parts in a bounded queue that a task on the loop sends
+        # on. When a send failed (the client went away), that task ended, the queue filled, and
+        # the thread waited on it forever (with the export it was streaming): after eight such
+        # clients no thread was left, and the process could not exit. So a failed send marks the
+        # request `gone`, the parts after it are dropped, and its thread stops at the next part.
+        gone = threading.Event()
+
+        async def send_until_gone(message):
+            if gone.is_set():
+                return
+            try:
+                await send(message)
+            except Exception:  # noqa: BLE001 - granian's error for a connection that is closed
+                gone.set()
+
+        self._in_threads.add(gone)
+        try:
+            return await self.threaded({**scope, "vnkg.gone": gone}, coroutine_receive, send_until_gone)
+        finally:
+            self._in_threads.discard(gone)
+
+    async def _lifespan(self, receive, send) -> None:
+        while True:
+            message = await receive()
+            if message["type"] == "lifespan.startup":
+                await send({"type": "lifespan.startup.complete"})
+            elif message["type"] == "lifespan.shutdown":
+                # Answers still streaming from threads (exports) are cut, and their threads given
+                # a few seconds to stop while the loop still runs: a thread waiting on a loop that
+                # has stopped would keep the process from exiting.
+                for gone in list(self._in_threads):
+                    gone.set()
+                for _ in range(100):
+                    if not self._in_threads:
+                        break
+                    await asyncio.sleep(0.05)
+                await send({"type": "lifespan.shutdown.complete"})
+                return
 
     async def _query(self, scope, receive, send) -> bool:
         """Answer a query; False for a GET that is not one after all (Flask's help page)."""
@@ -206,11 +245,15 @@ def _encode(headers) -> list[tuple[bytes, bytes]]:
     return [(name.lower().encode("latin-1"), value.encode("latin-1")) for name, value in headers]
 
 
-async def _lifespan(receive, send) -> None:
-    while True:
-        message = await receive()
-        if message["type"] == "lifespan.startup":
-            await send({"type": "lifespan.startup.complete"})
-        elif message["type"] == "lifespan.shutdown":
-            await send({"type": "lifespan.shutdown.complete"})
-            return
+def _until(gone: threading.Event, body):
+    """The response body `body`, until the request is `gone`; closed either way (an export's
+    close stops the thread writing it)."""
+    try:
+        for part in body:
+            yield part
+            if gone.is_set():
+                return
+    finally:
+        close = getattr(body, "close", None)
+        if close is not None:
+            close()

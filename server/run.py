@@ -140,7 +140,21 @@ def _app_for(settings: Settings):
     from . import create_app
     from .asgi import Front
 
+    _die_with_parent()
     return Front(create_app(settings), settings.threads)
+
+
+def _die_with_parent() -> None:
+    """Linux: this worker gets SIGTERM when granian's main process dies, even killed with SIGKILL;
+    otherwise it went on serving as an orphan, holding the port and the store."""
+    try:
+        import ctypes
+
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):  # not Linux
+        return
+    if os.getppid() == 1:  # the parent died before that: nobody would send it
+        os.kill(os.getpid(), signal.SIGTERM)
 
 
 def _serve_granian(settings: Settings, port: int) -> None:
@@ -157,6 +171,9 @@ def _serve_granian(settings: Settings, port: int) -> None:
         interface=Interfaces.ASGI,
         workers=n,
         respawn_failed_workers=True,
+        # a process still answering (a client that stopped reading an export) is killed after
+        # this long: without it a stop could wait forever
+        workers_kill_timeout=10,
         http=HTTPModes.http1,
         websockets=False,
         log_level=LogLevels.error,  # errors only: the service logs its own (query log, app logger)

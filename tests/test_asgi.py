@@ -233,6 +233,45 @@ def test_a_stalled_upload_holds_no_thread_and_is_timed_out(tmp_path, monkeypatch
     assert upload == 408 and b"request body" in body
 
 
+def test_a_client_that_leaves_a_streamed_answer_frees_its_thread(tmp_path):
+    # a2wsgi's thread waited forever on its queue once a send failed (the task sending it had
+    # ended): every client that left an export took a thread, and the process could not exit
+    app = create_app(Settings(store=str(tmp_path / "store"), query_workers=1))
+    app.extensions["vnkg"].write(lambda store: store.extend(
+        ox.Quad(ox.NamedNode(f"{EX}s{i}"), ox.NamedNode(EX + "p"), ox.Literal("giá trị " * 4 + str(i))) for i in range(30000)))
+    front = Front(app, threads=1)
+
+    def scope(path):
+        return {"type": "http", "http_version": "1.1", "method": "GET", "path": path, "raw_path": path.encode(), "root_path": "",
+                "scheme": "http", "query_string": b"", "headers": [(b"host", b"localhost")], "client": ("127.0.0.1", 5555),
+                "server": ("localhost", 80)}
+
+    async def receive():
+        return {"type": "http.request", "body": b"", "more_body": False}
+
+    async def run():
+        sent: list[dict] = []
+
+        async def send_then_fail(message):
+            if len(sent) >= 2:
+                raise OSError("the connection is closed")
+            sent.append(message)
+
+        await asyncio.wait_for(front(scope("/export.nt"), receive, send_then_fail), 60)  # ~3 MB: more than a2wsgi's queue holds
+        answered: list[dict] = []
+
+        async def send(message):
+            answered.append(message)
+
+        await asyncio.wait_for(front(scope("/health"), receive, send), 60)  # the only thread is free again
+        return sent[0]["status"], answered[0]["status"]
+
+    try:
+        assert asyncio.run(run()) == (200, 200)
+    finally:
+        app.extensions["vnkg"].close()
+
+
 def test_a_chunked_body_is_read_whole(app):
     front = Front(app, threads=1)
     status, _, body = call(front, "POST", "/sparql", "", [("Content-Type", "application/sparql-query"), ("Accept", "text/csv"),
