@@ -31,23 +31,34 @@ def app(tmp_path_factory):
     app.extensions["vnkg"].close()
 
 
-def call(front: Front, method: str, path: str, query_string: str = "", headers=(), body: bytes = b""):
-    """One request through the ASGI app: (status, headers as a dict, body)."""
-    scope = {"type": "http", "http_version": "1.1", "method": method, "path": path, "raw_path": path.encode(),
-             "root_path": "", "scheme": "http", "query_string": query_string.encode(),
-             "headers": [(k.lower().encode(), v.encode()) for k, v in headers if k.lower() == "host"] or [(b"host", b"localhost")],
-             "client": ("127.0.0.1", 5555), "server": ("localhost", 80)}
-    scope["headers"] += [(k.lower().encode(), v.encode()) for k, v in headers if k.lower() != "host"]
-    sent: list[dict] = []
-    chunks = [{"type": "http.request", "body": body, "more_body": False}]
+def http_scope(method: str, path: str, query_string: str = "", headers=()) -> dict:
+    """An ASGI scope as granian gives it; `headers` as (name, value) strings (Host: localhost unless given)."""
+    encoded = [(k.lower().encode(), v.encode()) for k, v in headers]
+    if not any(k == b"host" for k, _ in encoded):
+        encoded.insert(0, (b"host", b"localhost"))
+    return {"type": "http", "http_version": "1.1", "method": method, "path": path, "raw_path": path.encode(), "root_path": "",
+            "scheme": "http", "query_string": query_string.encode(), "headers": encoded,
+            "client": ("127.0.0.1", 5555), "server": ("localhost", 80)}
+
+
+def exchange(front: Front, scope: dict, messages: list[dict]) -> list[dict]:
+    """One request through the ASGI app, its body coming as `messages` (then the connection
+    ends: http.disconnect); the messages it sent back."""
+    messages, sent = list(messages), []
 
     async def receive():
-        return chunks.pop(0) if chunks else {"type": "http.disconnect"}
+        return messages.pop(0) if messages else {"type": "http.disconnect"}
 
     async def send(message):
         sent.append(message)
 
     asyncio.run(front(scope, receive, send))
+    return sent
+
+
+def call(front: Front, method: str, path: str, query_string: str = "", headers=(), body: bytes = b""):
+    """One request through the ASGI app: (status, headers as a dict, body)."""
+    sent = exchange(front, http_scope(method, path, query_string, headers), [{"type": "http.request", "body": body, "more_body": False}])
     start = sent[0]
     return (start["status"], {k.decode(): v.decode() for k, v in start["headers"]},
             b"".join(m.get("body", b"") for m in sent[1:]))
@@ -140,20 +151,7 @@ def test_everything_else_goes_to_the_threads(app):
 def call_cut(front: Front, method: str, path: str, query_string: str, headers, first_part: bytes):
     """A request whose body stops after `first_part`: the connection ends (granian then says
     http.disconnect). The status answered, or None."""
-    scope = {"type": "http", "http_version": "1.1", "method": method, "path": path, "raw_path": path.encode(),
-             "root_path": "", "scheme": "http", "query_string": query_string.encode(),
-             "headers": [(b"host", b"localhost")] + [(k.lower().encode(), v.encode()) for k, v in headers],
-             "client": ("127.0.0.1", 5555), "server": ("localhost", 80)}
-    messages = [{"type": "http.request", "body": first_part, "more_body": True}]
-    sent: list[dict] = []
-
-    async def receive():
-        return messages.pop(0) if messages else {"type": "http.disconnect"}
-
-    async def send(message):
-        sent.append(message)
-
-    asyncio.run(front(scope, receive, send))
+    sent = exchange(front, http_scope(method, path, query_string, headers), [{"type": "http.request", "body": first_part, "more_body": True}])
     return sent[0]["status"] if sent else None
 
 
@@ -192,11 +190,6 @@ def test_a_stalled_upload_holds_no_thread_and_is_timed_out(tmp_path, monkeypatch
     app = create_app(Settings(store=str(tmp_path / "store"), update_token="t", query_workers=1))
     front = Front(app, threads=1)
 
-    def scope(method, path, headers):
-        return {"type": "http", "http_version": "1.1", "method": method, "path": path, "raw_path": path.encode(), "root_path": "",
-                "scheme": "http", "query_string": b"", "headers": [(b"host", b"localhost"), *headers],
-                "client": ("127.0.0.1", 5555), "server": ("localhost", 80)}
-
     async def run():
         stalled_sent: list[dict] = []
         first = [{"type": "http.request", "body": b"<a> <b> ", "more_body": True}]
@@ -210,8 +203,8 @@ def test_a_stalled_upload_holds_no_thread_and_is_timed_out(tmp_path, monkeypatch
         async def stalled_send(message):
             stalled_sent.append(message)
 
-        headers = [(b"content-type", b"text/turtle"), (b"content-length", b"100"), (b"authorization", b"Bearer t")]
-        upload = asyncio.create_task(front(scope("PUT", "/store", headers), stalled_receive, stalled_send))
+        headers = [("Content-Type", "text/turtle"), ("Content-Length", "100"), ("Authorization", "Bearer t")]
+        upload = asyncio.create_task(front(http_scope("PUT", "/store", "", headers), stalled_receive, stalled_send))
         await asyncio.sleep(0)  # the upload is waiting for its body
         answered: list[dict] = []
 
@@ -221,7 +214,7 @@ def test_a_stalled_upload_holds_no_thread_and_is_timed_out(tmp_path, monkeypatch
         async def send(message):
             answered.append(message)
 
-        await asyncio.wait_for(front(scope("GET", "/health", []), receive, send), 30)
+        await asyncio.wait_for(front(http_scope("GET", "/health"), receive, send), 30)
         await asyncio.wait_for(upload, 30)
         return answered[0]["status"], stalled_sent[0]["status"], b"".join(m.get("body", b"") for m in stalled_sent[1:])
 
@@ -241,11 +234,6 @@ def test_a_client_that_leaves_a_streamed_answer_frees_its_thread(tmp_path):
         ox.Quad(ox.NamedNode(f"{EX}s{i}"), ox.NamedNode(EX + "p"), ox.Literal("giá trị " * 4 + str(i))) for i in range(30000)))
     front = Front(app, threads=1)
 
-    def scope(path):
-        return {"type": "http", "http_version": "1.1", "method": "GET", "path": path, "raw_path": path.encode(), "root_path": "",
-                "scheme": "http", "query_string": b"", "headers": [(b"host", b"localhost")], "client": ("127.0.0.1", 5555),
-                "server": ("localhost", 80)}
-
     async def receive():
         return {"type": "http.request", "body": b"", "more_body": False}
 
@@ -257,13 +245,13 @@ def test_a_client_that_leaves_a_streamed_answer_frees_its_thread(tmp_path):
                 raise OSError("the connection is closed")
             sent.append(message)
 
-        await asyncio.wait_for(front(scope("/export.nt"), receive, send_then_fail), 60)  # ~3 MB: more than a2wsgi's queue holds
+        await asyncio.wait_for(front(http_scope("GET", "/export.nt"), receive, send_then_fail), 60)  # ~3 MB: more than a2wsgi's queue holds
         answered: list[dict] = []
 
         async def send(message):
             answered.append(message)
 
-        await asyncio.wait_for(front(scope("/health"), receive, send), 60)  # the only thread is free again
+        await asyncio.wait_for(front(http_scope("GET", "/health"), receive, send), 60)  # the only thread is free again
         return sent[0]["status"], answered[0]["status"]
 
     try:
@@ -286,20 +274,9 @@ def test_chunked_uploads_small_and_large_are_read_whole(tmp_path):
     for n in (10, 300):  # ~0.5 KB and ~16 KB of Turtle
         data = b"".join(f"<{EX}s{i}> <{EX}p> {i} .\n".encode() for i in range(n))
         parts = [data[i : i + 700] for i in range(0, len(data), 700)]
-        scope = {"type": "http", "http_version": "1.1", "method": "PUT", "path": "/store", "raw_path": b"/store", "root_path": "",
-                 "scheme": "http", "query_string": f"graph={EX}g{n}".encode(), "client": ("127.0.0.1", 5555), "server": ("localhost", 80),
-                 "headers": [(b"host", b"localhost"), (b"content-type", b"text/turtle"), (b"transfer-encoding", b"chunked"),
-                             (b"authorization", b"Bearer t")]}
-        messages = [{"type": "http.request", "body": part, "more_body": i < len(parts) - 1} for i, part in enumerate(parts)]
-        sent: list[dict] = []
-
-        async def receive():
-            return messages.pop(0) if messages else {"type": "http.disconnect"}
-
-        async def send(message):
-            sent.append(message)
-
-        asyncio.run(front(scope, receive, send))
+        scope = http_scope("PUT", "/store", f"graph={EX}g{n}",
+                           [("Content-Type", "text/turtle"), ("Transfer-Encoding", "chunked"), ("Authorization", "Bearer t")])
+        sent = exchange(front, scope, [{"type": "http.request", "body": part, "more_body": i < len(parts) - 1} for i, part in enumerate(parts)])
         assert sent[0]["status"] == 201
         assert len(list(app.extensions["vnkg"].store.quads_for_pattern(None, None, None, ox.NamedNode(f"{EX}g{n}")))) == n
     app.extensions["vnkg"].close()
