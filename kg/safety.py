@@ -36,9 +36,9 @@ __all__ = ["Refused", "TooDeep", "MAX_NESTING", "MAX_OPERATORS", "Scan", "scan",
 
 # Groups, brackets and parentheses a query or update may nest, and operators it may chain.
 # pyoxigraph's parser recurses once per level and once per operator of a chain (`1+1+…`,
-# `?a||?b||…`, `p/p/…`, `!!…`) and overflows the thread's stack — the process dies with a
-# segmentation fault — at some 2,500 levels or 5,000–10,000 operators; written queries have a few
-# dozen of either.
+# `?a||?b||…`, `p/p/…`, `!!…`, `{…} UNION {…} UNION …`) and overflows the thread's stack — the
+# process dies with a segmentation fault — at some 2,500 levels, 5,000–10,000 operators or tens of
+# thousands of UNIONs; written queries have a few dozen of any.
 MAX_NESTING = 200
 MAX_OPERATORS = 4000
 _OPERATORS = frozenset("+-*/|&^!")
@@ -62,7 +62,7 @@ class Scan:
     # (keyword, target IRI or None when the target is a variable or unreadable, as written)
     remote: list[tuple[str, str | None, str]] = field(default_factory=list)
     nesting: int = 0  # the deepest nesting of { ( [ outside strings, IRIs and comments
-    operators: int = 0  # + - * / | & ^ ! outside strings, IRIs and comments (`||` counts 2)
+    operators: int = 0  # + - * / | & ^ ! and UNION outside strings, IRIs and comments (`||` counts 2)
 
 
 # --- the lexer ------------------------------------------------------------------------------------
@@ -164,6 +164,8 @@ def scan(text: str) -> Scan:
             elif tok in _OPERATORS:
                 result.operators += 1
         upper = tok.upper() if kind == "word" else ""
+        if upper == "UNION":
+            result.operators += 1
         if upper == "PREFIX" and i + 2 < len(tokens) and tokens[i + 1][0] == "pname" and tokens[i + 2][0] == "iri":
             name = tokens[i + 1][1][:-1] if tokens[i + 1][1].endswith(":") else None
             if name is not None:
@@ -282,7 +284,7 @@ def check(text: str, allowed_hosts=()) -> Scan:
         raise TooDeep(f"the text nests groups, brackets or parentheses {result.nesting} deep; at most {MAX_NESTING} are allowed")
     if result.operators > MAX_OPERATORS:
         raise TooDeep(
-            f"the text has {result.operators} operators (+ - * / | & ^ !); at most {MAX_OPERATORS} are allowed "
+            f"the text has {result.operators} operators (+ - * / | & ^ ! UNION); at most {MAX_OPERATORS} are allowed "
             "(for a long list of alternatives use IN or VALUES)"
         )
     for keyword, iri, written in result.remote:

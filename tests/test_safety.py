@@ -104,6 +104,8 @@ def test_long_operator_chains_are_refused_before_the_engine_parses_them():
         check(chain(" || ", MAX_OPERATORS // 2 + 1))  # `||` counts twice
     with pytest.raises(TooDeep):
         check("SELECT * WHERE { ?s " + "/".join(["<http://example.org/p>"] * 5000) + " ?o }")
+    with pytest.raises(TooDeep):
+        check("SELECT ?s WHERE { " + " UNION ".join(["{ ?s ?p ?o }"] * (MAX_OPERATORS + 2)) + " }")
     # not operators: names with dashes, strings, IRIs, comments
     assert check(f'SELECT ?s WHERE {{ ?s <http://e.org/a-b/c> "{"+" * 5000}" }} # {"/" * 5000}').operators == 0
 
