@@ -14,13 +14,17 @@ and queue place is taken, 503 with Retry-After. An answer cut at `max_rows` rows
 `X-VNKG-Truncated: true` (and in SPARQL JSON a top-level `"vnkg:truncated": true`, in SPARQL XML a
 `<link href="https://w3id.org/vnkg/def/core#truncated"/>`). Request bodies over `max_request_bytes`
 get 413. SERVICE and LOAD may reach only the hosts on `allowed_hosts` (kg.safety): others get 403.
+Text nesting more than 200 groups deep or chaining more than 4,000 operators gets 400 before the
+engine parses it (kg.safety: its parser would overflow its stack).
 
 Updates: POST form `update=` or POST `application/sparql-update`, with `Authorization: Bearer TOKEN`
 matching `update_token` (or HTTP Basic with the token as password). No token configured: the service is read-only (403). A missing or wrong
 token: 401. From a page of another site (its `Origin`): 403 unless `cors_updates` admits it
 (server.ops). A refused update changes nothing. An update runs in the process that received it, on
 the store opened for writing, one writer at a time across the server's processes (kg.sharing),
-without a time limit (they are trusted: they need the token); every later read sees it.
+without a time limit (they are trusted: they need the token); every later read sees it. An update
+the store's state rules out (CREATE of a graph that exists, DROP / CLEAR / MOVE of one that does
+not, without SILENT) is 400 and changes nothing.
 `using-graph-uri` / `using-named-graph-uri` name the update's dataset (kg.protocol writes them into
 the update as USING / USING NAMED); with a WITH / USING clause in the update as well: 400. Without
 them an update's WHERE reads the store's default graph (SPARQL Update's own rule), not the union.
