@@ -231,16 +231,21 @@ class Term:
         self.iri = term.value if isinstance(term, ox.NamedNode) else None
         if self.iri:
             self.kind = "iri"
-        elif isinstance(term, ox.Triple):  # an RDF 1.2 triple term, shown as N-Triples writes it
+        elif isinstance(term, ox.Triple):  # an RDF 1.2 triple term
             self.kind = "triple"
         else:
             self.kind = "bnode" if isinstance(term, ox.BlankNode) else "literal"
-        if label is None:
-            label = {"iri": lambda: fallback_label(self.iri), "triple": lambda: f"<<( {term} )>>", "literal": lambda: term.value}.get(self.kind, lambda: "_:" + term.value)()
-        self.label = label
+        self.label = label if label is not None else self._own_label()
         self.lang = getattr(term, "language", None) if self.kind == "literal" else None
         dt = getattr(term, "datatype", None) if self.kind == "literal" else None
         self.datatype = None if dt is None or dt.value.endswith(("#string", "#langString")) else curie(dt.value)
+
+    def _own_label(self) -> str:
+        if self.kind == "iri":
+            return fallback_label(self.iri)
+        if self.kind == "triple":
+            return f"<<( {self.term} )>>"  # as N-Triples writes it
+        return self.term.value if self.kind == "literal" else "_:" + self.term.value
 
     @property
     def href(self) -> str | None:

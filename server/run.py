@@ -8,9 +8,11 @@ done outside Python, which on a point lookup was about half the web process' CPU
 process answers only as fast as its one GIL allows), each with its own read-only view of the store;
 writes go one at a time, across processes (kg.sharing). In each process the app is served through
 server.asgi: SPARQL queries on the event loop (those about one resource answered there, the others
-awaited from a query worker), everything else on `threads` threads. The query workers and queue places (`query_workers`, `query_queue`) are shared
-out among the processes. The processes publish their metrics in a temporary directory, so that
-/metrics counts them all; a process that dies is started again.
+awaited from a query worker), everything else on `threads` threads. The query workers and queue
+places (`query_workers`, `query_queue`) are shared out among the processes. The processes publish
+their metrics in a temporary directory, so that /metrics counts them all; a process that dies is
+started again, one still answering 10 s after a stop is killed, and one whose main process died
+stops too.
 
 waitress (`server = "waitress"`) runs the app in this one process, for platforms without granian's
 wheels.
