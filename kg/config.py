@@ -48,6 +48,7 @@ class Settings:
     update_token: str = field(default="", metadata={"help": "token for SPARQL Update / Graph Store writes (none: read-only)"})
     allow_anonymous_update: bool = field(default=False, metadata={"help": "open updates to anyone (loopback only)"})
     query_timeout: float = field(default=10.0, metadata={"help": "seconds a query may run before it is stopped"})
+    update_timeout: float = field(default=60.0, metadata={"help": "seconds a SPARQL update may run before it is stopped (nothing of it is written)"})
     query_workers: int = field(default=2, metadata={"help": "query worker processes in all (bounds concurrent queries; shared out among the processes)"})
     query_queue: int = field(default=16, metadata={"help": "queries that may wait for a worker before 503 (in all)"})
     max_rows: int = field(default=10000, metadata={"help": "result rows/triples returned before truncation"})

@@ -721,17 +721,22 @@ def _open_read_only(path: str) -> ox.Store:
         raise QueryFailed(str(exc)) from None
 
 
-def _worker_main(conn, path: str, parent_pid: int) -> None:
-    """Answer requests from the parent until it sends None or goes away."""
+def exit_with_parent(parent_pid: int) -> None:
+    """Exit this worker when its parent is gone: one busy with a runaway query or update does not
+    read its pipe, so it would not see the pipe close."""
 
     def watchdog():
-        # A worker busy with a runaway query does not read its pipe; if the parent dies, exit anyway.
         while True:
             time.sleep(1.0)
             if os.getppid() != parent_pid:
                 os._exit(0)
 
-    threading.Thread(target=watchdog, daemon=True).start()
+    threading.Thread(target=watchdog, daemon=True, name="vnkg-watchdog").start()
+
+
+def _worker_main(conn, path: str, parent_pid: int) -> None:
+    """Answer requests from the parent until it sends None or goes away."""
+    exit_with_parent(parent_pid)
     store = None
     generation = None
     opened = 0.0

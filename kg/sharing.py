@@ -9,7 +9,9 @@ read-only view (`SharedStore.view()`), and a write (`SharedStore.write(change)`)
 2. opens the store for writing, makes the change (one transaction), closes the store,
 3. adds one to the write counter, `<store>/vnkg-writes` (8 bytes, mapped into every process's memory),
 
-so that every process, and every query worker, opens a fresh view before it next reads. A read costs
+so that every process, and every query worker, opens a fresh view before it next reads. A write made
+by another process of ours (kg.writer's writer, which can be killed at a time limit) takes steps 1
+and 3 here (`SharedStore.writing()`) and step 2 there. A read costs
 one look at the counter (a memory read); a write costs opening and closing the store (15–60 ms on a
 store of a million quads), which is the price of letting reads run on every core. A view is reopened
 under a shared lock on the same file, so it never opens halfway through a write of ours; a writer
@@ -134,7 +136,7 @@ class SharedStore:
         if not (self.path / "CURRENT").exists():
             # a new store: create it, so that it can be opened read-only (not a write: nothing in it)
             with self._write_lock, _flock(self.path, fcntl.LOCK_EX):
-                self._open_for_writing()
+                open_for_writing(self.path)
         self._view, self._seen = self._open_view()
 
     @property
@@ -157,31 +159,43 @@ class SharedStore:
         self._opened = time.monotonic()
         return view, seen
 
+    @contextlib.contextmanager
+    def writing(self) -> Iterator[None]:
+        """The store's write lock (this process's and every other's) for a write made inside the
+        block, here or by a process of ours (kg.writer); others see it once the block ends."""
+        with self._write_lock, _flock(self.path, fcntl.LOCK_EX):
+            try:
+                yield
+            finally:
+                self._counter.bump()
+
     def write(self, change: Callable[[ox.Store], T]) -> T:
         """`change(store)` on the store opened for writing; others see the write once it returns.
 
         The store is closed (RocksDB's lock released, so the next writer in any process may open
         it) when the last reference to it goes: `change` must keep none, and an exception it
         raises is stripped of its traceback, whose frames would hold the store."""
-        with self._write_lock, _flock(self.path, fcntl.LOCK_EX):
-            store = self._open_for_writing()
+        with self.writing():
+            store = open_for_writing(self.path)
             try:
                 return change(store)
             except BaseException as exc:
                 raise forget_frames(exc) from None
             finally:
                 del store
-                self._counter.bump()
 
-    def _open_for_writing(self) -> ox.Store:
-        for attempt in range(3):
-            try:
-                return ox.Store(os.fspath(self.path))
-            except OSError as exc:
-                error = exc
-                gc.collect()  # a store of ours still referenced from a cycle: let it close
-                time.sleep(0.01 * (attempt + 1))
-        raise StoreBusy(f"the store is being written by another program ({error}); try again later")
+
+def open_for_writing(path: str | os.PathLike) -> ox.Store:
+    """The store at `path` opened for writing (the caller holds the write lock); StoreBusy when
+    another program has it open for writing."""
+    for attempt in range(3):
+        try:
+            return ox.Store(os.fspath(path))
+        except OSError as exc:
+            error = exc
+            gc.collect()  # a store of ours still referenced from a cycle: let it close
+            time.sleep(0.01 * (attempt + 1))
+    raise StoreBusy(f"the store is being written by another program ({error}); try again later")
 
 
 class MemoryStore:
@@ -200,12 +214,17 @@ class MemoryStore:
     def view(self) -> ox.Store:
         return self.store
 
-    def write(self, change: Callable[[ox.Store], T]) -> T:
+    @contextlib.contextmanager
+    def writing(self) -> Iterator[None]:
         with self._lock:
             try:
-                return change(self.store)
+                yield
             finally:
                 self._generation += 1
+
+    def write(self, change: Callable[[ox.Store], T]) -> T:
+        with self.writing():
+            return change(self.store)
 
 
 def forget_frames(exc: BaseException) -> BaseException:

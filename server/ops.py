@@ -55,6 +55,7 @@ class Metrics:
         "vnkg_sparql_busy_total": ("counter", "SPARQL queries turned away (503) because every worker and queue place was taken"),
         "vnkg_sparql_truncated_total": ("counter", "SPARQL answers cut at the row cap"),
         "vnkg_sparql_updates_total": ("counter", "SPARQL updates, by HTTP status"),
+        "vnkg_sparql_update_timeouts_total": ("counter", "SPARQL updates stopped at the time limit (nothing written)"),
         "vnkg_graph_store_requests_total": ("counter", "Graph Store Protocol requests, by method and HTTP status"),
         "vnkg_http_responses_total": ("counter", "HTTP responses, by status"),
         "vnkg_sparql_query_duration_seconds": ("histogram", "time to answer a SPARQL query (answered or not)"),

@@ -20,9 +20,10 @@ engine parses it (kg.safety: its parser would overflow its stack).
 Updates: POST form `update=` or POST `application/sparql-update`, with `Authorization: Bearer TOKEN`
 matching `update_token` (or HTTP Basic with the token as password). No token configured: the service is read-only (403). A missing or wrong
 token: 401. From a page of another site (its `Origin`): 403 unless `cors_updates` admits it
-(server.ops). A refused update changes nothing. An update runs in the process that received it, on
-the store opened for writing, one writer at a time across the server's processes (kg.sharing),
-without a time limit (they are trusted: they need the token); every later read sees it. An update
+(server.ops). A refused update changes nothing. An update runs in a writer process (kg.writer), on
+the store opened for writing, one writer at a time across the server's processes (kg.sharing); one
+still running after `update_timeout` seconds is killed, nothing of it is written, and the answer is
+503. Every later read sees an update that ran. An update
 the store's state rules out (CREATE of a graph that exists, DROP / CLEAR / MOVE of one that does
 not, without SILENT) is 400 and changes nothing.
 `using-graph-uri` / `using-named-graph-uri` name the update's dataset (kg.protocol writes them into
@@ -357,12 +358,14 @@ def _update(text: str, params, settings) -> Response:
     status = 204
     try:
         base = request.base_url
-        state().write(lambda store: querying.run_update(store, text, base_iri=base))
+        state().updates.run(text, base_iri=base)
     except StoreBusy:  # another program holds the store: 503 (server.errors)
         status = 503
         raise
     except querying.QueryError as exc:
         status = exc.status
+        if isinstance(exc, querying.QueryTimeout):
+            ops.metrics().inc("vnkg_sparql_update_timeouts_total")
         if isinstance(exc, querying.QueryFailed) and scan.remote:
             status = 502
             raise BadGateway(f"a LOAD or SERVICE call failed: {exc.message}") from None

@@ -4,7 +4,8 @@ The server may answer in several processes at once (granian's workers), all on o
 (kg.sharing). `store` is this process's read-only view of it, reopened when any process has written
 since; pages and queries read it. Writes (SPARQL updates, Graph Store writes) go through
 `write(change)`: one writer at a time, across processes, each write one transaction; `version`
-is the store's count of writes, which every process sees. `queries` runs SPARQL queries with a
+is the store's count of writes, which every process sees. SPARQL updates run through `updates`
+(kg.writer: in a writer process, stopped at the update time limit). `queries` runs SPARQL queries with a
 time limit in worker processes (see kg.querying); it is started on first use.
 
 `stats` keeps the store's statistics (kg.void) for the VoID and Service Descriptions: counted when
@@ -23,6 +24,7 @@ from kg import void
 from kg.config import Settings
 from kg.querying import LocalRunner, QueryPool, make_runner
 from kg.sharing import open_shared
+from kg.writer import LocalUpdater, Updater, make_updater
 
 
 class StatsCache:
@@ -77,6 +79,7 @@ class State:
         self.shared = open_shared(settings.store)
         self._first_write = self.shared.generation
         self._queries: QueryPool | LocalRunner | None = None
+        self._updates: Updater | LocalUpdater | None = None
         self._lock = threading.Lock()
         self.stats = StatsCache(self)
 
@@ -116,12 +119,24 @@ class State:
                     )
         return self._queries
 
+    @property
+    def updates(self) -> Updater | LocalUpdater:
+        """Runs SPARQL updates with the time limit (kg.writer); its process starts on first use."""
+        if self._updates is None:
+            with self._lock:
+                if self._updates is None:
+                    self._updates = make_updater(self.shared, self.settings.update_timeout)
+        return self._updates
+
     def close(self) -> None:
-        """Stop the query workers (the store itself closes when it is dropped)."""
+        """Stop the query workers and the writer (the store itself closes when it is dropped)."""
         with self._lock:
             if self._queries is not None:
                 self._queries.close()
                 self._queries = None
+            if self._updates is not None:
+                self._updates.close()
+                self._updates = None
 
 
 def state() -> State:

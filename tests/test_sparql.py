@@ -250,6 +250,29 @@ def test_runaway_query_is_stopped_and_the_next_one_answered(tmp_path):
         app.extensions["vnkg"].close()
 
 
+def test_runaway_update_is_stopped_writes_nothing_and_frees_the_store(tmp_path):
+    app = make_app(tmp_path / "store", update_timeout=1.0, update_token="t")
+    auth = {"Authorization": "Bearer t"}
+    try:
+        client = app.test_client()
+        # One update of two operations: the first is quick, the second's WHERE would run for hours
+        # (its patterns are over the named graphs: an update's default graph is the store's own).
+        where = " ".join(f"GRAPH ?g{i} {{ ?s{i} ?p{i} ?o{i} }}" for i in range(4))
+        runaway = f"{INSERT} ; INSERT {{ <{EX}x> <{EX}p> ?o0 }} WHERE {{ {where} }}"
+        r = client.post("/update", data=runaway, content_type="application/sparql-update", headers=auth)
+        assert r.status_code == 503
+        assert "time limit of 1 s" in r.get_data(as_text=True) and "nothing of it was written" in r.get_data(as_text=True)
+        # Nothing of it was written, reads go on, and the store's write lock is free for the next update.
+        assert count(client.get("/sparql", query_string={"query": COUNT_NEW})) == 0
+        assert count(client.get("/sparql", query_string={"query": COUNT_ALL})) == 301
+        r = client.post("/update", data=INSERT, content_type="application/sparql-update", headers=auth)
+        assert r.status_code == 204
+        assert count(client.get("/sparql", query_string={"query": COUNT_NEW})) == 1
+        assert "\nvnkg_sparql_update_timeouts_total 1\n" in client.get("/metrics").get_data(as_text=True)
+    finally:
+        app.extensions["vnkg"].close()
+
+
 def test_truncated_answers_say_so(tmp_path):
     app = make_app(tmp_path / "store", max_rows=7)
     try:
