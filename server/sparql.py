@@ -49,7 +49,7 @@ import time
 
 from flask import Blueprint, Response, current_app, g, request
 from markupsafe import escape
-from werkzeug.datastructures import WWWAuthenticate
+from werkzeug.datastructures import ImmutableMultiDict, WWWAuthenticate
 from werkzeug.exceptions import (
     BadGateway,
     BadRequest,
@@ -67,6 +67,7 @@ from kg import protocol, querying, safety
 from kg.sharing import StoreBusy
 
 from . import negotiate, ops
+from .querystring import parse_query_string
 from .state import state
 
 bp = Blueprint("sparql", __name__)
@@ -190,7 +191,8 @@ def read_operation(req, settings):
         return ("query", _one(params, "query"), params) if "query" in params else (None, "", params)
     mimetype = req.mimetype
     if mimetype == "application/x-www-form-urlencoded":
-        form = req.form
+        # read here rather than by werkzeug's form parser, which keeps what is not UTF-8 as text
+        form = ImmutableMultiDict(parse_query_string(req.get_data(cache=True), "form"))
         params = _merge(req.args, form)
         if "query" in form and "update" in form:
             raise BadRequest("give either `query` or `update`, not both")

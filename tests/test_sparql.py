@@ -350,6 +350,24 @@ def test_bad_update_is_400_and_changes_nothing(token_app):
     assert r.status_code == 400
 
 
+def test_text_that_is_not_utf8_is_refused_not_stored_as_other_text(token_app):
+    client = token_app.test_client()
+    auth = {"Authorization": "Bearer s3cret"}
+    form = {"Content-Type": "application/x-www-form-urlencoded", **auth}
+    # werkzeug alone reads `%FF` (no UTF-8 byte) as the text "%FF": the update would store it
+    bad = f"update=INSERT+DATA+%7B+GRAPH+<{EX}new>+%7B+<{EX}x>+<{EX}p>+'%FF'+%7D+%7D"
+    r = client.post("/sparql", data=bad, headers=form)
+    assert r.status_code == 400 and b"form is not UTF-8" in r.data
+    assert count(client.get("/sparql", query_string={"query": COUNT_NEW})) == 0
+    r = client.get("/sparql?query=ASK+%7B+%3Fs+%3Fp+'%C3'+%7D")
+    assert r.status_code == 400 and b"query string is not UTF-8" in r.data
+    # UTF-8 escapes, and a malformed escape kept as written
+    good = f"update=INSERT+DATA+%7B+GRAPH+<{EX}new>+%7B+<{EX}x>+<{EX}p>+'%E1%BB%A7y+ban+%zz'+%7D+%7D"
+    assert client.post("/sparql", data=good, headers=form).status_code == 204
+    r = client.get("/sparql", query_string={"query": f"SELECT ?o {{ GRAPH <{EX}new> {{ ?s ?p ?o }} }}"}, headers={"Accept": "text/csv"})
+    assert r.get_data(as_text=True).splitlines()[1] == "ủy ban %zz"
+
+
 def test_an_update_the_store_rules_out_is_400_and_changes_nothing(token_app):
     client = token_app.test_client()
     auth = {"Authorization": "Bearer s3cret"}
