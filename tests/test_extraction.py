@@ -216,3 +216,29 @@ def test_national_bodies_and_names_that_hold_a_stop_word(res, text, name):
 ])
 def test_a_bodys_or_a_countrys_first_word_is_no_surname(res, text, people):
     assert {e.label for e in doc_of(res, "Tin", text).entities.values() if e.kind == "person"} == people
+
+
+def programmes(res, body):
+    return {p.name: p for p in doc_of(res, "Tin Hải Dương", body).programs}
+
+
+def test_a_programme_named_again_with_its_place_or_period_is_one_programme(res):
+    found = programmes(res, "Tỉnh thực hiện Chương trình “Phát triển cây chè” từ năm 2015. "
+                       "Dự án Phát triển cây chè tại 3 huyện đạt kết quả tốt. Tỉnh tổng kết Dự án Phát triển cây chè giai đoạn 2016 - 2020.")
+    assert list(found) == ["Phát triển cây chè"]
+    assert {"Dự án Phát triển cây chè tại 3 huyện", "Dự án Phát triển cây chè giai đoạn 2016 - 2020"} <= set(found["Phát triển cây chè"].alt_labels)
+
+
+def test_a_programme_name_ends_before_its_owner_a_date_or_the_clause_after_a_place(res):
+    found = programmes(res, "Chương trình 135 của Chính phủ hỗ trợ 20 xã. Tỉnh triển khai dự án đường ĐT 269 từ năm 2016. "
+                       "Dự án Đường tránh thị trấn Phú Thái chậm tiến độ.")
+    assert set(found) == {"135", "đường ĐT 269", "Đường tránh thị trấn Phú Thái"}
+
+
+def test_new_rural_areas_keep_their_adjective(res):
+    assert set(programmes(res, "Chương trình mục tiêu quốc gia Nông thôn mới đã về đích. Dự án Cầu Hàn mới được phê duyệt.")) == \
+        {"Nông thôn mới", "Cầu Hàn"}
+
+
+def test_amounts_and_project_boards_are_not_programmes(res):
+    assert programmes(res, "Tiểu dự án 664,3 tỷ đồng do Ban Quản lý dự án Đầu tư xây dựng tỉnh Hải Dương làm chủ đầu tư.") == {}
