@@ -242,3 +242,12 @@ def test_new_rural_areas_keep_their_adjective(res):
 
 def test_amounts_and_project_boards_are_not_programmes(res):
     assert programmes(res, "Tiểu dự án 664,3 tỷ đồng do Ban Quản lý dự án Đầu tư xây dựng tỉnh Hải Dương làm chủ đầu tư.") == {}
+
+
+def test_a_name_in_capitals_keeps_the_second_syllable_of_its_last_word(res):
+    # Only the first syllable of each word is capitalised: "Trung ương", "Dịch vụ", "Quân đội" are
+    # one word each (underthesea's dictionary, kg.words), "Phát triển khai" is "Phát" + "triển khai".
+    doc = doc_of(res, "Tin Hà Nội", "Bệnh viện E Trung ương phối hợp với Nhà hát Chèo Quân đội. "
+                 "Công ty CP Dịch vụ Nam Hà ký hợp đồng. Tập đoàn Hòa Phát triển khai dự án. Tập đoàn Sao Biển khai trương nhà máy.")
+    assert {"Bệnh viện E Trung ương", "Nhà hát Chèo Quân đội", "Tập đoàn Hòa Phát", "Tập đoàn Sao Biển"} <= org_labels(doc)
+    assert any(label.startswith("Công ty CP Dịch vụ") for label in org_labels(doc))

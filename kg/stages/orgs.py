@@ -25,6 +25,7 @@ from ..model import Doc, Entity, Span
 from .shortforms import merge_short_forms
 from ..pipeline import Resources, stage
 from ..text import match_key, slugify, unify_tones
+from ..words import second_half
 from .names import GENERIC_TAILS, MAX_NAME_WORDS, STOP, STOP_COMPOUNDS, TYPE_WORD_LEVEL, _home_key, _type_of
 from .spans import SpanIndex
 from .patterns import BARE_LEVEL_RE, PLACE_NAME, PLACE_RE, SURNAME_NAME_RE, UPPER
@@ -258,7 +259,8 @@ class OrgReader:
                         break  # "Công ty TNHH xây dựng Mai Phương Minh trúng thầu": the clause goes on
                     if shape == "named" and lower and not _FOREIGN.match(word) and len(so_far) >= 2 and all(w[:1].isupper() for w in so_far[-2:]) \
                             and not all(w.lower() in LEGAL_WORDS for w in so_far[-2:]) \
-                            and not self._capital_soon(wm.end(1), end) and not self.ends_in_place(wm.start(1), end):
+                            and not self._capital_soon(wm.end(1), end) and not self.ends_in_place(wm.start(1), end) \
+                            and not self._second_half(so_far[-1], wm, end):
                         break  # a proper name in capitals ends before a lower-case word ("Tập đoàn Sao Biển khai trương")
                     if low == "và" or low == "&":
                         after = _NAME_WORD.match(self.norm, wm.end(1), end)
@@ -376,6 +378,12 @@ class OrgReader:
                 return True
             p = wm.end(1)
         return False
+
+    def _second_half(self, before: str, wm: re.Match, end: int) -> bool:
+        """Is the lower-case word at `wm` the second syllable of the capitalised one before it
+        ("Nhà hát Chèo Quân đội", "Công ty CP Dịch vụ")? (kg.words)"""
+        after = _NAME_WORD.match(self.norm, wm.end(1), end)
+        return second_half(before, wm.group(1), after.group(1) if after else None)
 
     def _stops(self, p: int, end: int, word: str) -> bool:
         if self.pat.match(self.norm, p, end) and word[:1].isupper():
