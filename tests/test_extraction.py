@@ -251,3 +251,11 @@ def test_a_name_in_capitals_keeps_the_second_syllable_of_its_last_word(res):
                  "Công ty CP Dịch vụ Nam Hà ký hợp đồng. Tập đoàn Hòa Phát triển khai dự án. Tập đoàn Sao Biển khai trương nhà máy.")
     assert {"Bệnh viện E Trung ương", "Nhà hát Chèo Quân đội", "Tập đoàn Hòa Phát", "Tập đoàn Sao Biển"} <= org_labels(doc)
     assert any(label.startswith("Công ty CP Dịch vụ") for label in org_labels(doc))
+
+
+def test_a_comma_ends_an_organisation_name_unless_a_list_of_sectors_goes_on(res):
+    doc = doc_of(res, "Tin Hà Nội", "Bộ Văn hóa, Thể thao và Du lịch tổ chức hội nghị. "
+                 "Trường mầm non Sen Vàng, Hiệu trưởng Nguyễn Thị Lan cho biết. Theo Báo Vnexpress, Lao động tăng.")
+    labels = org_labels(doc)
+    assert {"Bộ Văn hóa, Thể thao và Du lịch", "Trường mầm non Sen Vàng", "Báo Vnexpress"} <= labels
+    assert not any("Hiệu trưởng" in label or "Lao động" in label for label in labels)

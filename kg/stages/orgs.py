@@ -56,6 +56,9 @@ LEGAL_WORDS = {"cổ", "phần", "trách", "nhiệm", "hữu", "hạn", "tnhh", 
 _NAME_WORD = re.compile(r"[ ]+([^\s,.;:!?()\[\]\"“”‘’«»…]+)")
 _JOINER = re.compile(r"[ ]*(?:[-–&]|,)[ ]*(?=[" + UPPER + r"0-9])")
 _PLACE_AT = re.compile(PLACE_NAME)
+# After a comma, the rest of a list of sectors that ends in "và ..." ("Bộ Văn hóa, Thể thao và Du lịch")
+_SECTOR = rf"[{UPPER}][^\s,.;:!?()]*(?:[ ]+[^\s,.;:!?()]+){{0,3}}?"
+_SECTOR_LIST = re.compile(rf"(?:{_SECTOR},[ ]*)*{_SECTOR}[ ]+(?:và|&)[ ]+[{UPPER}]")
 _POST_BEFORE = re.compile(r"(?i)(?:chủ tịch|phó chủ tịch|trưởng|phó trưởng|giám đốc|phó giám đốc|chánh văn phòng)\s+$")
 _WORD_AT = re.compile(r"([^\s,.;:!?()\[\]\"“”‘’«»…]+)")
 _LIST_SEP = re.compile(r"[ ]*(?:,|và|&)[ ]*")
@@ -237,6 +240,8 @@ class OrgReader:
                     if pn and len(pn.group(0).split()) >= 3:
                         break  # "Bộ Thông tin - Truyền thông Trương Minh Tuấn": the minister's name
                     j = _JOINER.match(self.norm, stop, end)
+                    if j and "," in j.group(0) and not _SECTOR_LIST.match(self.norm, j.end(), end):
+                        break  # "Trường mầm non Sen Vàng, Hiệu trưởng ...": a comma ends a name but in a list of sectors
                     wm = _NAME_WORD.match(self.norm, j.end() - 1 if j and self.norm[j.end() - 1] == " " else stop, end) if not j else \
                         re.compile(r"([^\s,.;:!?()\[\]\"“”‘’«»…]+)").match(self.norm, j.end(), end)
                     if not wm:
