@@ -259,3 +259,9 @@ def test_a_comma_ends_an_organisation_name_unless_a_list_of_sectors_goes_on(res)
     labels = org_labels(doc)
     assert {"Bộ Văn hóa, Thể thao và Du lịch", "Trường mầm non Sen Vàng", "Báo Vnexpress"} <= labels
     assert not any("Hiệu trưởng" in label or "Lao động" in label for label in labels)
+
+
+def test_the_state_in_a_name_is_not_a_country_and_a_long_name_ends_on_a_whole_word(res):
+    doc = doc_of(res, "Tin Hà Nội", "Ngân hàng Nhà nước Việt Nam ban hành thông tư. "
+                 "Cục Giám sát Chất lượng Kiểm nghiệm Kiểm dịch Quốc gia cho biết.")
+    assert {"Ngân hàng Nhà nước Việt Nam", "Cục Giám sát Chất lượng Kiểm nghiệm Kiểm dịch Quốc gia"} <= org_labels(doc)

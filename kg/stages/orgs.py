@@ -56,6 +56,7 @@ LEGAL_WORDS = {"cổ", "phần", "trách", "nhiệm", "hữu", "hạn", "tnhh", 
 _NAME_WORD = re.compile(r"[ ]+([^\s,.;:!?()\[\]\"“”‘’«»…]+)")
 _JOINER = re.compile(r"[ ]*(?:[-–&]|,)[ ]*(?=[" + UPPER + r"0-9])")
 _PLACE_AT = re.compile(PLACE_NAME)
+_STATE = re.compile(r"nước\b")
 # After a comma, the rest of a list of sectors that ends in "và ..." ("Bộ Văn hóa, Thể thao và Du lịch")
 _SECTOR = rf"[{UPPER}][^\s,.;:!?()]*(?:[ ]+[^\s,.;:!?()]+){{0,3}}?"
 _SECTOR_LIST = re.compile(rf"(?:{_SECTOR},[ ]*)*{_SECTOR}[ ]+(?:và|&)[ ]+[{UPPER}]")
@@ -142,6 +143,8 @@ class OrgReader:
     def place_at(self, p: int, end: int, bare: bool = True, any_level: bool = False):
         """A place beginning at p (after spaces): (end, key) — typed, a bare level word, or a bare name."""
         q = p + len(self.norm[p:end]) - len(self.norm[p:end].lstrip(" "))
+        if _STATE.match(self.norm, q, end) and self.norm[max(0, q - 4):q].rstrip().lower().endswith("nhà"):
+            return None  # "Ngân hàng Nhà nước Việt Nam": "nước" of "Nhà nước" (the State), not "nước Việt Nam"
         if PLACE_RE.match(self.norm, q, end):
             for s, k in self.doc.place_mentions:
                 if s.start == q:
@@ -273,6 +276,11 @@ class OrgReader:
                             break  # "Sở Y tế và UBND huyện": the next body begins
                     name_end = stop = wm.end(1)
                     words += 1
+                else:  # the longest name read: not ending halfway through a word ("... Kiểm dịch Quốc gia")
+                    last = self.norm[name_start:name_end].split()[-1]
+                    half = _NAME_WORD.match(self.norm, stop, end)
+                    if last[:1].isupper() and half and half.group(1)[:1].islower() and self._second_half(last, half, end):
+                        name_end = stop = half.end(1)
                 if self.norm[name_start:name_end].split()[-1].lower() == "của" and self.place_at(name_end, end):
                     name_end = name_start + max(0, self.norm[name_start:name_end].rstrip().rfind(" "))  # "... của tỉnh"
                 if self.norm[name_start:name_end].split()[-1:] in ([], ["và"], ["&"], ["của"]):
