@@ -265,3 +265,29 @@ def test_the_state_in_a_name_is_not_a_country_and_a_long_name_ends_on_a_whole_wo
     doc = doc_of(res, "Tin Hà Nội", "Ngân hàng Nhà nước Việt Nam ban hành thông tư. "
                  "Cục Giám sát Chất lượng Kiểm nghiệm Kiểm dịch Quốc gia cho biết.")
     assert {"Ngân hàng Nhà nước Việt Nam", "Cục Giám sát Chất lượng Kiểm nghiệm Kiểm dịch Quốc gia"} <= org_labels(doc)
+
+
+def memberships(res, body, title="Tin Nghệ An"):
+    doc = doc_of(res, title, body)
+    return {(doc.entities[m.person].label, doc.entities[m.org].label if m.org else "", m.role) for m in doc.memberships}
+
+
+def test_posts_listed_before_a_name_are_all_that_person_s(res):
+    assert memberships(res, "Dự hội nghị có Phó Bí thư Tỉnh ủy, Chủ tịch UBND tỉnh Nghệ An Nguyễn Xuân Đường.") == {
+        ("Nguyễn Xuân Đường", "Tỉnh ủy Nghệ An", "Phó Bí thư"),
+        ("Nguyễn Xuân Đường", "Ủy ban nhân dân tỉnh Nghệ An", "Chủ tịch")}
+
+
+def test_a_post_before_the_next_name_is_not_the_previous_person_s(res):
+    assert memberships(res, "Dự có Giám đốc Sở Y tế Nguyễn Văn An, Phó Giám đốc Sở Tài chính Trần Văn Bình.") == {
+        ("Nguyễn Văn An", "Sở Y tế", "Giám đốc"), ("Trần Văn Bình", "Sở Tài chính", "Phó Giám đốc")}
+    # a company's name that goes on in capitals is not the next person
+    assert ("Phạm Lâm", "Công ty Danh Khôi", "Tổng Giám đốc") in memberships(
+        res, "Ông Phạm Lâm, Tổng giám đốc Công ty Danh Khôi Á Châu, cho biết.")
+
+
+def test_a_vietnamese_prime_minister_is_a_member_of_the_government_the_story_names(res):
+    assert ("Trương Hòa Bình", "Chính phủ", "Phó Thủ tướng") in memberships(
+        res, "Hội nghị liên tịch của Chính phủ. Phó Thủ tướng Trương Hòa Bình khẳng định điều đó.", "Tin Hà Nội")
+    assert ("Theresa May", "", "Thủ tướng") in memberships(
+        res, "Chính phủ cho biết. Thủ tướng Theresa May khẳng định điều đó.", "Tin Hà Nội")

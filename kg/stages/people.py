@@ -131,8 +131,19 @@ def find_people(doc: Doc, res: Resources) -> list[PersonHit]:
                 break
             org = _org_at(doc, pm.end() + 1, post_start=pm.start())
             stop = org[0].end if org else pm.end()
+            if person_next(stop, sent_end):
+                break  # "Nguyễn Văn A, Phó Giám đốc Sở Tài chính Trần Văn B": the next person's post
             chain.append((pm.group(0), Span(pm.start(), stop, text[pm.start():stop]), org[1] if org else ""))
             pos = stop
+        return party_bodies(chain)
+
+    def person_next(pos: int, sent_end: int) -> bool:
+        """Does a Vietnamese full name (a common surname first, no post in it) follow at `pos`?"""
+        nm = SURNAME_NAME_RE.match(norm, pos + 1, sent_end) if norm[pos:pos + 1] == " " else None
+        return bool(nm) and len(nm.group(0).split()) >= 2 and not posts.search(norm, nm.start(), nm.end()) \
+            and _is_name(nm.group(0), res)
+
+    def party_bodies(chain: list) -> list:
         for i, (post, span, org) in enumerate(chain):
             if not org and i + 1 < len(chain) and chain[i + 1][2]:
                 chain[i] = (post, span, _committee_for(doc, res, post, chain[i + 1][2]))
@@ -151,11 +162,15 @@ def find_people(doc: Doc, res: Resources) -> list[PersonHit]:
             hit = PersonHit(Span(s, m.end(2), name), name, m.group(1).lower() not in ABSENT and not _LIFESPAN.match(norm, m.end(2)),
                             post_chain(m.end(2), sent.end))
             hits[s] = hit
-        # "Chủ tịch UBND huyện Hoàng Danh Lai": post, organisation, name
+        # "Chủ tịch UBND huyện Hoàng Danh Lai": post, organisation, name; and the posts listed before
+        # it ("Phó Bí thư Tỉnh ủy, Chủ tịch UBND tỉnh Nguyễn Xuân Đường")
+        before: list = []  # (post, span, org) of the posts read so far in the sentence
         for pm in posts.finditer(norm, sent.start, sent.end):
             org = _org_at(doc, pm.end() + 1, post_start=pm.start())
             after = org[0].end if org else pm.end()
-            nm = re.compile(rf"[ ]+({PERSON_NAME})").match(norm, after, sent.end)
+            listed = before if before and _POST_SEPARATOR.fullmatch(norm, before[-1][1].end, pm.start()) else []
+            before = [*listed, (pm.group(0), Span(pm.start(), after, text[pm.start():after]), org[1] if org else "")]
+            nm = _NAME_AFTER.match(norm, after, sent.end)
             if not nm or not _is_name(nm.group(1), res):
                 continue
             last = nm.start(1) + nm.group(1).rfind(" ") + 1
@@ -167,7 +182,7 @@ def find_people(doc: Doc, res: Resources) -> list[PersonHit]:
             if hit is None:
                 hit = hits[s] = PersonHit(Span(s, nm.end(1), name), name, True)
             if not hit.posts:
-                hit.posts = post_chain(nm.end(1), sent.end, (pm.group(0), Span(pm.start(), after, text[pm.start():after]), org[1] if org else ""))
+                hit.posts = party_bodies(before[:-1] + post_chain(nm.end(1), sent.end, before[-1]))
         # a full name that begins with a common surname
         for nm in SURNAME_NAME_RE.finditer(norm, sent.start, sent.end):
             s, e = nm.start(), nm.end()
@@ -245,12 +260,26 @@ def people(doc: Doc, res: Resources) -> None:
             concept = res.lexicon.post_by_key.get(match_key(post))
             if concept is None:
                 continue
+            if not org and concept.slug in GOVERNMENT_POSTS and post_span.end + 1 == h.span.start and SURNAME_NAME_RE.fullmatch(h.name):
+                org = _government(doc)  # "Phó Thủ tướng Trương Hòa Bình" in a story that names the Government
             a, b = min(h.span.start, post_span.start), max(h.span.end, post_span.end)
             if any(m.person == key and m.org == org and m.role_key == concept.slug for m in doc.memberships):
                 continue
             doc.memberships.append(Membership(person=key, org=org, role=concept.label, role_key=concept.slug,
                                               role_alt=[post] if post != concept.label else [],
                                               span=Span(a, b, text[a:b]), date=doc.date))
+
+
+_NAME_AFTER = re.compile(rf"[ ]+({PERSON_NAME})")
+_POST_SEPARATOR = re.compile(r"\s*,\s*|\s+kiêm\s+")
+GOVERNMENT_POSTS = {"thu-tuong", "pho-thu-tuong", "pho-thu-tuong-thuong-truc"}
+
+
+def _government(doc: Doc) -> str:
+    """The key of the Government (Chính phủ) when the story names it, else "". Only for a
+    Vietnamese name right after the post: a foreign prime minister ("Thủ tướng Theresa May",
+    "Thủ tướng Nhật Bản Shinzo Abe") is not linked to it."""
+    return next((k for k, e in doc.entities.items() if e.kind == "org" and e.agency_type == "chinh-phu" and not e.jurisdiction), "")
 
 
 PARTY_POSTS = {"bi-thu", "pho-bi-thu", "pho-bi-thu-thuong-truc", "uy-vien-btv", "thuong-truc"}
