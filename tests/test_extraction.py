@@ -291,3 +291,10 @@ def test_a_vietnamese_prime_minister_is_a_member_of_the_government_the_story_nam
         res, "Hội nghị liên tịch của Chính phủ. Phó Thủ tướng Trương Hòa Bình khẳng định điều đó.", "Tin Hà Nội")
     assert ("Theresa May", "", "Thủ tướng") in memberships(
         res, "Chính phủ cho biết. Thủ tướng Theresa May khẳng định điều đó.", "Tin Hà Nội")
+
+
+def test_a_name_stops_before_a_word_that_opens_a_sentence(res):
+    doc = doc_of(res, "Tin Hà Nội", "Bài: Trần Mạnh Hà Ngày 5/2, trời mưa. Ông Nguyễn Văn Năm, Phó Chủ tịch UBND xã, và ông Trần Văn Hiện dự.")
+    people = {e.label for e in doc.entities.values() if e.kind == "person"}
+    assert "Trần Mạnh Hà Ngày" not in people
+    assert {"Nguyễn Văn Năm", "Trần Văn Hiện"} <= people  # birth-order and other given names that are also words

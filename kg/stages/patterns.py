@@ -46,10 +46,16 @@ PLACE_RE = re.compile(rf"(?<![\w.])((?i:{_TYPE_ALT}))[ ]*(?<=[ .])({PLACE_NAME})
 # A bare level word with no name after it: "huyện", "tỉnh" (resolved to the home territory).
 BARE_LEVEL_RE = re.compile(rf"(?<![\w])((?i:tỉnh|huyện|xã|thị xã|thành phố|quận|phường|thị trấn)|TP\.?|TX\.?)(?![ ]+{CAP})(?!\w)(?![ ]+(?:hội|viên|đội|giao|táo|lộ|ủy|uỷ)\b)")
 
+# Capitalised words that open a sentence and are no one's given name (unlike "Năm", "Hiện", "Anh"):
+# a name stops before them ("Chu Huyền Theo Đời ...": a name, then a sentence that lost its full stop)
+OPENERS = ("Theo", "Mọi", "Ông", "Bà", "Các", "Những", "Trong", "Tại", "Khi", "Sau", "Với", "Để", "Nhưng", "Tuy",
+           "Ngoài", "Về", "Cũng", "Đây", "Đó", "Này", "Nếu", "Vì", "Của", "Và", "Ngày", "Tháng")
+GIVEN = rf"(?!(?:{'|'.join(OPENERS)})(?![{LOWER}{UPPER}])){CAP}"
+
 HONORIFIC_RE = re.compile(
-    rf"(?<![\w])(ông|bà|Ông|Bà|đồng chí|Đồng chí|đ/c|Đ/c|anh|chị|Anh|Chị|cụ|Cụ|em|Em|cô|Cô|thầy|Thầy|giáo sư|Giáo sư|GS\.|GS|PGS\.|PGS|TS|ThS|nhà nghiên cứu|Nhà nghiên cứu|nhà sử học|Thượng tọa|thượng tọa|Hòa thượng|hòa thượng|Đại đức|đại đức|Ni sư|ni sư|Mẹ|mẹ|Mẹ Việt Nam anh hùng|Anh hùng|anh hùng|nghệ nhân|Nghệ nhân|nghệ sĩ|Nghệ sĩ|NSND|NSƯT|nhà thơ|nhà văn|Thạc sĩ|thạc sĩ|kỹ sư|Kỹ sư|ngài|Ngài|thượng tá|Thượng tá|đại tá|Đại tá|trung tá|Trung tá|thiếu tướng|Thiếu tướng|trung tướng|Trung tướng|thiếu tá|Thiếu tá|TS\.|ThS\.|PGS\.TS|PGS\.TS\.|GS\.TS|GS\.TS\.|Tiến sĩ|tiến sĩ|nhà báo|luật sư|bác sĩ|Bác sĩ)[ ]+({CAP}(?:[ ]+{CAP}){{0,3}})"
+    rf"(?<![\w])(ông|bà|Ông|Bà|đồng chí|Đồng chí|đ/c|Đ/c|anh|chị|Anh|Chị|cụ|Cụ|em|Em|cô|Cô|thầy|Thầy|giáo sư|Giáo sư|GS\.|GS|PGS\.|PGS|TS|ThS|nhà nghiên cứu|Nhà nghiên cứu|nhà sử học|Thượng tọa|thượng tọa|Hòa thượng|hòa thượng|Đại đức|đại đức|Ni sư|ni sư|Mẹ|mẹ|Mẹ Việt Nam anh hùng|Anh hùng|anh hùng|nghệ nhân|Nghệ nhân|nghệ sĩ|Nghệ sĩ|NSND|NSƯT|nhà thơ|nhà văn|Thạc sĩ|thạc sĩ|kỹ sư|Kỹ sư|ngài|Ngài|thượng tá|Thượng tá|đại tá|Đại tá|trung tá|Trung tá|thiếu tướng|Thiếu tướng|trung tướng|Trung tướng|thiếu tá|Thiếu tá|TS\.|ThS\.|PGS\.TS|PGS\.TS\.|GS\.TS|GS\.TS\.|Tiến sĩ|tiến sĩ|nhà báo|luật sư|bác sĩ|Bác sĩ)[ ]+({CAP}(?:[ ]+{GIVEN}){{0,3}})"
 )
-PERSON_NAME = rf"{CAP}(?:[ ]+{CAP}){{1,3}}"
+PERSON_NAME = rf"{CAP}(?:[ ]+{GIVEN}){{1,3}}"
 
 SURNAMES = (
     "Nguyễn Trần Lê Phạm Hoàng Huỳnh Phan Vũ Võ Đặng Bùi Đỗ Hồ Ngô Dương Lý Vi Đinh Trịnh Lâm Trương "
@@ -57,4 +63,4 @@ SURNAMES = (
     "Vương Giang Âu Khúc Lại Phùng Tống Tôn Hầu Bế Lềnh Vàng Sùng Giàng Thào Điểu "
     "Ksor Đàm Lã Diệp Quan Tiêu Doãn Khuất Mẫn Bạch Cù Nghiêm Vòng Hoàng"
 ).split()
-SURNAME_NAME_RE = re.compile(rf"(?<![\w])(?:{'|'.join(sorted(set(SURNAMES), key=len, reverse=True))})(?:[ ]+{CAP}){{1,3}}(?![\w])")
+SURNAME_NAME_RE = re.compile(rf"(?<![\w])(?:{'|'.join(sorted(set(SURNAMES), key=len, reverse=True))})(?:[ ]+{GIVEN}){{1,3}}(?![\w])")
