@@ -298,3 +298,12 @@ def test_a_name_stops_before_a_word_that_opens_a_sentence(res):
     people = {e.label for e in doc.entities.values() if e.kind == "person"}
     assert "Trần Mạnh Hà Ngày" not in people
     assert {"Nguyễn Văn Năm", "Trần Văn Hiện"} <= people  # birth-order and other given names that are also words
+
+
+def test_anh_the_pronoun_is_not_england(res):
+    def countries(body):
+        doc = doc_of(res, "Thể thao", body)
+        return {e.label for e in doc.entities.values() if e.kind == "place"}
+    assert "Anh" not in countries('Jamie Carragher nói "Anh ấy có tốc độ". Carrick (tiền vệ): Anh vẫn thi đấu tốt.')
+    for body in ("Logan đến từ Anh cũng nổi tiếng.", "Sau Đức, Mỹ, Anh và Canada sẽ đưa quân.", "Goodwood (Anh) là nơi diễn ra giải.", "Nhiếp ảnh gia đến từ Anh nói."):
+        assert "Anh" in countries(body), body

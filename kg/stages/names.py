@@ -214,12 +214,26 @@ _FORMAL = r"(?:CHDCND|CHXHCN|CHLB|Cộng hòa Dân chủ Nhân dân|Cộng hòa 
 _BARE_RE = re.compile(rf"(?:{_FORMAL}[ ]+)?{CAPSEQ}")
 
 
+_TO_A_PLACE = re.compile(r"(?:từ|tại|ở|của|người|nước|sang|đến|với)\s+$")
+_OPENS_CLAUSE = re.compile(r"[:“\"]\s*$")
+_PRONOUN_ANH = re.compile(r"\s+(?:ấy|ta|cho biết|nói|chia sẻ|kể|tâm sự)\b")  # "Anh đã ...": England as well
+
+
+def _pronoun(text: str, m: re.Match, start: int, end: int) -> bool:
+    """Is this "Anh" the pronoun (he, you), not England ("đến từ Anh nói": from England, said)?"""
+    if _TO_A_PLACE.search(text, max(start, m.start() - 8), m.start()):
+        return False
+    return bool(_OPENS_CLAUSE.search(text, max(start, m.start() - 3), m.start()) or _PRONOUN_ANH.match(text, m.end(), end))
+
+
 def find_country_and_bare(text: str, start: int, end: int, taken: list[tuple[int, int]], res: Resources) -> list[PlaceHit]:
     """A whole capitalised sequence that names a country ("Lào", "CHDCND Lào") or a province ("Nghệ An").
 
     Only the whole sequence counts, so "Anh" in "Nguyễn Xuân Anh" and "Hòa Bình" in "Trương Hòa
     Bình" are no places; nor is a name after "sông", "đền", "đường" ...; and a one-syllable country
-    name ("Anh", "Ý", "Bỉ") must not open the sentence, where it is more often a pronoun or a word.
+    name ("Anh", "Ý", "Bỉ") must not open the sentence, where it is more often a pronoun or a word; nor
+    may "Anh" open a quote or a clause after a colon, or come before what follows the pronoun ("Anh ấy",
+    "Anh vẫn").
     """
     gaz, lex = res.gazetteer, res.lexicon
     hits = []
@@ -232,7 +246,8 @@ def find_country_and_bare(text: str, start: int, end: int, taken: list[tuple[int
         cand = m.group(0)
         for form in dict.fromkeys([cand, lex.expand(cand)]):
             units = exact(gaz.lookup(form, level="country"), form)
-            if units and len(cand.split()) == 1 and (m.start() == start or len(cand) <= 2 and cand not in ("Ý",)):
+            if units and len(cand.split()) == 1 and (m.start() == start or len(cand) <= 2 and cand not in ("Ý",)
+                                                      or cand == "Anh" and _pronoun(text, m, start, end)):
                 units = []
             if not units and len(cand.split()) >= 2 and not re.match(_FORMAL, cand):
                 units = exact(gaz.lookup(form, level="province"), form)
