@@ -122,7 +122,8 @@ class UpdateRefused(QueryError):
     status = 400
 
 
-_ERRORS = {cls.__name__: cls for cls in (QueryError, QuerySyntaxError, QueryTimeout, Busy, NotAcceptable, QueryFailed, UpdateRefused)}
+# the errors by name, as worker processes report them
+ERRORS = {cls.__name__: cls for cls in (QueryError, QuerySyntaxError, QueryTimeout, Busy, NotAcceptable, QueryFailed, UpdateRefused)}
 # what pyoxigraph says (as a RuntimeError) for an update the store's state rules out
 _REFUSED_UPDATE = re.compile(r"The graph \S+ (?:does not exist|already exists)")
 
@@ -649,7 +650,7 @@ class QueryPool:
         if reply[0] == "ok":
             return QueryAnswer(*reply[1:])
         _, name, message = reply
-        raise _ERRORS.get(name, QueryFailed)(message)
+        raise ERRORS.get(name, QueryFailed)(message)
 
     def _start(self) -> _Worker:
         worker = _Worker(self._ctx, self.path)

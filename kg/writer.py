@@ -20,7 +20,7 @@ import multiprocessing
 import os
 import pickle
 
-from .querying import STARTUP_TIMEOUT, QueryError, QueryFailed, QueryTimeout, _ERRORS, exit_with_parent, run_update
+from .querying import STARTUP_TIMEOUT, QueryError, QueryFailed, QueryTimeout, ERRORS, exit_with_parent, run_update
 from .sharing import MemoryStore, SharedStore, StoreBusy, open_for_writing
 
 _READY = b"ready"
@@ -57,7 +57,7 @@ class Updater:
             return
         if reply[0] == "busy":
             raise StoreBusy(reply[1])
-        raise _ERRORS.get(reply[1], QueryFailed)(reply[2])
+        raise ERRORS.get(reply[1], QueryFailed)(reply[2])
 
     def _ready(self):
         """The writer's end of the pipe, the writer started (and ready) first if it is not running."""
