@@ -307,3 +307,16 @@ def test_anh_the_pronoun_is_not_england(res):
     assert "Anh" not in countries('Jamie Carragher nói "Anh ấy có tốc độ". Carrick (tiền vệ): Anh vẫn thi đấu tốt.')
     for body in ("Logan đến từ Anh cũng nổi tiếng.", "Sau Đức, Mỹ, Anh và Canada sẽ đưa quân.", "Goodwood (Anh) là nơi diễn ra giải.", "Nhiếp ảnh gia đến từ Anh nói."):
         assert "Anh" in countries(body), body
+
+
+def test_a_name_does_not_run_over_a_clause_word_to_the_capitals_after_it(res):
+    doc = doc_of(res, "Tin", "Một chi nhánh của Tập đoàn ROSATOM là OTEK đã ký kết hợp tác. Bệnh viện đã được Nhà nước đầu tư. "
+                 "Ban Chỉ huy PCTT & TKCN thường xuyên cập nhật diễn biến.")
+    labels = org_labels(doc)
+    assert "Tập đoàn ROSATOM" in labels and "Ban Chỉ huy PCTT & TKCN" in labels
+    assert not any(" là " in label or label.startswith("Bệnh viện đã") for label in labels)
+
+
+def test_an_abbreviation_with_an_ampersand_holds_no_township(res):
+    doc = doc_of(res, "Đổi mã vùng", "Thứ trưởng Bộ TT&TT Phan Tâm đã có buổi họp với VNPT. Lãnh đạo TT. Diêm Điền dự.")
+    assert [sp.text for sp, _ in doc.place_mentions] == ["TT. Diêm Điền"]

@@ -57,6 +57,9 @@ _NAME_WORD = re.compile(r"[ ]+([^\s,.;:!?()\[\]\"“”‘’«»…]+)")
 _JOINER = re.compile(r"[ ]*(?:[-–&]|,)[ ]*(?=[" + UPPER + r"0-9])")
 _PLACE_AT = re.compile(PLACE_NAME)
 _STATE = re.compile(r"nước\b")
+# Words of a clause that no name has inside it, even when capitals follow: "Tập đoàn ROSATOM là OTEK"
+_CLAUSE_WORDS = {"là", "đã", "đang", "sẽ", "được", "bị", "vừa", "mới", "cũng", "đều", "không", "chưa", "vẫn", "còn",
+                 "luôn", "rất"}
 # After a comma, the rest of a list of sectors that ends in "và ..." ("Bộ Văn hóa, Thể thao và Du lịch")
 _SECTOR = rf"[{UPPER}][^\s,.;:!?()]*(?:[ ]+[^\s,.;:!?()]+){{0,3}}?"
 _SECTOR_LIST = re.compile(rf"(?:{_SECTOR},[ ]*)*{_SECTOR}[ ]+(?:và|&)[ ]+[{UPPER}]")
@@ -227,7 +230,7 @@ class OrgReader:
                     name_end = stop = numbered.end()  # "CTCP Xây dựng số 3"
                 if concept.slug in ("so", "bo", "phong") and self.country_at(stop, end):
                     stop, place_key = self.country_at(stop, end)  # "Bộ Tư pháp Mỹ"
-            elif following and (nxt[:1].isupper() or nxt[:1].isdigit() or nxt in self.abbrevs
+            elif following and nxt not in _CLAUSE_WORDS and (nxt[:1].isupper() or nxt[:1].isdigit() or nxt in self.abbrevs
                                 or self.ends_in_place(following.start(1), end)
                                 or (shape == "named" and self._capital_soon(following.end(1), end))):
                 name_start = following.start(1)
@@ -258,7 +261,8 @@ class OrgReader:
                     legal_only = all(w.lower() in LEGAL_WORDS for w in so_far)
                     if low == "số" and self.norm[wm.end(1):wm.end(1) + 2].strip()[:1].isdigit():
                         pass  # "Công ty cổ phần Xây dựng số 3", "Trường Tiểu học số 2"
-                    elif self._stops(wm.start(1), end, word) and not (shape == "named" and lower and self._capital_soon(wm.end(1), end)) \
+                    elif self._stops(wm.start(1), end, word) and not (shape == "named" and lower and low not in _CLAUSE_WORDS
+                                                                      and self._capital_soon(wm.end(1), end)) \
                             and not (legal_only and not lower):
                         break  # (but "Công ty TNHH MTV Điện lực Đà Nẵng": the name begins after its legal form)
                     if shape == "named" and lower and not self.norm[name_start:name_end].split()[-1][:1].isupper() \
