@@ -320,3 +320,16 @@ def test_a_name_does_not_run_over_a_clause_word_to_the_capitals_after_it(res):
 def test_an_abbreviation_with_an_ampersand_holds_no_township(res):
     doc = doc_of(res, "Đổi mã vùng", "Thứ trưởng Bộ TT&TT Phan Tâm đã có buổi họp với VNPT. Lãnh đạo TT. Diêm Điền dự.")
     assert [sp.text for sp, _ in doc.place_mentions] == ["TT. Diêm Điền"]
+
+
+def test_a_year_a_project_is_to_be_finished_in_is_not_the_report_s(res):
+    doc = doc_of(res, "Khởi công cầu vượt", "Sáng 8-2, UBND TP tổ chức lễ khởi công cầu vượt. Dự kiến trong năm 2017 sẽ phê duyệt "
+                 "dự án và dự kiến đầu năm 2019 mới hoàn thành, để dự án hoàn thành ngay trong năm 2018.")
+    assert doc.ref_year == 2017
+    assert [m.date for m in doc.meetings] == ["2017-02-08"]
+
+
+def test_a_topic_or_a_licence_plate_is_no_ceremony(res):
+    doc = doc_of(res, "Tin", "Chiều 8/2, Cục Chống tham nhũng có báo cáo về tình hình tặng quà không đúng quy định. "
+                 "Ngày 7/2, một người dùng mạng xã hội đăng hình ảnh 4 chiếc xe gắn biển số xanh của tỉnh Cần Thơ.")
+    assert doc.meetings == []

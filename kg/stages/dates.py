@@ -25,8 +25,9 @@ _DOTTED = re.compile(
 )
 _LONG = re.compile(r"ngày[ ]+(?P<d>[0-3]?\d)[ ]+tháng[ ]+(?P<m>[01]?\d)(?:[ ]+năm[ ]+(?P<y>(?:19|20)\d\d))?")
 # a year that is not the report's: a target, a period, a birth, a past told as such ("hồi tháng 8/2015")
-_TARGET = re.compile(r"(?i)(?:đến|tới|giai đoạn|tầm nhìn|trước|sinh|từ|khóa|nhiệm kỳ|thành lập|cách đây|hồi|phấn đấu|"
-                     r"mục tiêu|dự kiến|kế hoạch|chỉ tiêu|sẽ|cùng kỳ|[-–])\s*(?:năm\s*)?$")
+_TARGET = re.compile(r"(?i)(?:(?:đến|tới|giai đoạn|tầm nhìn|trước|sinh|từ|khóa|nhiệm kỳ|thành lập|cách đây|hồi|phấn đấu|"
+                     r"mục tiêu|dự kiến|kế hoạch|chỉ tiêu|sẽ|cùng kỳ|[-–])\s*(?:(?:đầu|cuối|giữa)\s+)?"  # "dự kiến đầu năm 2019"
+                     r"|hoàn thành\s+(?:ngay\s+)?(?:trong\s+)?)(?:năm\s*)?$")  # "hoàn thành ngay trong năm 2018"
 # a month of a year: recent unless told as past or to come ("từ tháng 3/2017" is; "hồi tháng 8/2015" is not)
 _MONTH_NOT_NOW = re.compile(r"(?i)(?:hồi|cùng kỳ|đến|tới|trước|sẽ|dự kiến|kế hoạch|phấn đấu)\s*$")
 # a full date that is not of the report's year: a birth, a founding, a past told as such (but
@@ -66,7 +67,7 @@ def find_dates(text: str) -> list[DateMention]:
 
 def _not_now(text: str, start: int) -> bool:
     """Is the year mentioned at `start` ("năm 2016", "tháng 8/2015", "/2017") not the report's own?"""
-    before, word = text[max(0, start - 14):start], text[start:start + 5].lower()
+    before, word = text[max(0, start - 24):start], text[start:start + 5].lower()
     if word.startswith("tháng"):
         return bool(_MONTH_NOT_NOW.search(before))
     return bool(_TARGET.search(before + ("năm" if word.startswith("năm") else "")))

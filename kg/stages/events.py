@@ -42,7 +42,10 @@ _WORK_AFTER = re.compile(r"(?i)\s+với\b")
 # a meeting spoken of, not reported: "thực hiện Nghị quyết hội nghị ĐBND", "Nghị quyết Đại hội Đảng bộ
 # tỉnh", "Kế hoạch ... về tổ chức hội nghị ĐBND năm 2017"
 _DOCUMENT_OF = re.compile(r"(?i)(?:nghị quyết|kết luận|văn kiện|tinh thần|về\s+(?:việc\s+)?tổ chức"
-                          r"|trung tâm|cung|hội trường|phòng|khách sạn)\s+$")  # (a venue: "tại Trung tâm Hội nghị tỉnh")
+                          r"|trung tâm|cung|hội trường|phòng|khách sạn"  # (a venue: "tại Trung tâm Hội nghị tỉnh")
+                          r"|việc|tình hình|trường hợp|hành vi|chào mừng|hướng tới|nhân dịp|dịp)\s+$")  # (a topic: "việc tặng quà")
+# an event word that means something else before this word: "gắn biển số xanh" (a licence plate)
+_NOT_THIS = {"gắn biển": re.compile(r"\s+số\b")}
 # a meeting still to come is not reported as held: "sẽ khai mạc ngày 10/3", "dự kiến sẽ khởi công"
 _PLANNED = re.compile(r"(?i)(?<!\w)(?:sẽ|dự kiến|sắp)(?!\w)(?:\s+\S+){0,2}\s+$")
 _HOST_AT = re.compile(r"(?i)\btại\s+(?:trụ sở|văn phòng|cơ quan)?\s*(?:của\s+)?$")
@@ -244,8 +247,9 @@ def _event_word(pat: re.Pattern, text: str, sent: Span):
         m = pat.search(text, pos, sent.end)
         if m is None:
             return m
+        after = _NOT_THIS.get(m.group(0).lower())
         if _DOCUMENT_OF.search(text, max(sent.start, m.start() - 20), m.start()) or \
-                _PLANNED.search(text, max(sent.start, m.start() - 30), m.start()):
+                _PLANNED.search(text, max(sent.start, m.start() - 30), m.start()) or (after and after.match(text, m.end(), sent.end)):
             pos = m.end()
             continue
         if not _WORK.match(m.group(0)):
