@@ -333,3 +333,13 @@ def test_a_topic_or_a_licence_plate_is_no_ceremony(res):
     doc = doc_of(res, "Tin", "Chiều 8/2, Cục Chống tham nhũng có báo cáo về tình hình tặng quà không đúng quy định. "
                  "Ngày 7/2, một người dùng mạng xã hội đăng hình ảnh 4 chiếc xe gắn biển số xanh của tỉnh Cần Thơ.")
     assert doc.meetings == []
+
+
+def test_who_holds_a_meeting_is_who_it_is_held_by_not_the_news_that_tells_it(res):
+    doc = doc_of(res, "Tin Hà Nội", "Theo VTV, tại cuộc họp do UBND TP Hà Nội tổ chức chiều 8/2, ông Đoàn Duy Khương, "
+                 "Giám đốc Công an TP Hà Nội, phát biểu. Theo báo Tuổi trẻ, sáng 9/2, Công an tỉnh Khánh Hòa tổ chức hội nghị tổng kết.")
+    assert [labels(doc, m.organizers) for m in doc.meetings] == [{"Ủy ban nhân dân thành phố Hà Nội"}, {"Công an tỉnh Khánh Hòa"}]
+
+
+def test_online_forums_and_blue_plates_are_no_meetings(res):
+    assert doc_of(res, "Tin", "Chiều 8/2, hình ảnh xe gắn biển xanh đang xôn xao các diễn đàn mạng xã hội.").meetings == []

@@ -30,6 +30,9 @@ _WITH = re.compile(r"\b(?i:với|cùng)\s+(?:[^\W\d]+\s+){0,3}$|\b(?i:và)\s+$")
 _MORE_PLACES = re.compile(r"\s*(?:,|và)\s*(?:(?i:xã|phường|thị trấn|huyện|quận|thị xã)\s+)?[A-ZĐ]")
 _AT = re.compile(r"(?i)\b(?:tại|ở)\s+$")
 _OF = re.compile(r"(?i)\bcủa\s*$")
+_SOURCE = re.compile(r"(?i)(?<!\w)theo\s+(?:báo\s+|đài\s+)?$")
+_BY = re.compile(r"(?i)(?<!\w)do\s+$")
+_HELD = re.compile(r"\s+(?:tổ chức|chủ trì|phối hợp tổ chức|đăng cai)\b")
 VISITS = {"lam-viec", "tiep", "tham", "doi-thoai"}
 # A working visit is held by the body visited: in "Đoàn X làm việc với Y" / "X thăm Y" / "tại trụ sở
 # của Y, X có buổi làm việc" Y is the host (organizer) and X's delegation attends.
@@ -44,8 +47,9 @@ _WORK_AFTER = re.compile(r"(?i)\s+với\b")
 _DOCUMENT_OF = re.compile(r"(?i)(?:nghị quyết|kết luận|văn kiện|tinh thần|về\s+(?:việc\s+)?tổ chức"
                           r"|trung tâm|cung|hội trường|phòng|khách sạn"  # (a venue: "tại Trung tâm Hội nghị tỉnh")
                           r"|việc|tình hình|trường hợp|hành vi|chào mừng|hướng tới|nhân dịp|dịp)\s+$")  # (a topic: "việc tặng quà")
-# an event word that means something else before this word: "gắn biển số xanh" (a licence plate)
-_NOT_THIS = {"gắn biển": re.compile(r"\s+số\b")}
+# an event word that means something else before these words: "gắn biển số xanh" (a licence plate)
+_NOT_THIS = {"gắn biển": re.compile(r"\s+(?:số|xanh|trắng|vàng|đỏ|giả|kiểm soát)\b"),
+             "diễn đàn": re.compile(r"\s+(?:mạng|trực tuyến|online|internet|điện tử)\b")}  # (online forums)
 # a meeting still to come is not reported as held: "sẽ khai mạc ngày 10/3", "dự kiến sẽ khởi công"
 _PLANNED = re.compile(r"(?i)(?<!\w)(?:sẽ|dự kiến|sắp)(?!\w)(?:\s+\S+){0,2}\s+$")
 _HOST_AT = re.compile(r"(?i)\btại\s+(?:trụ sở|văn phòng|cơ quan)?\s*(?:của\s+)?$")
@@ -129,8 +133,12 @@ def events(doc: Doc, res: Resources) -> None:
         # (a body named inside another's name is not an actor of its own: "Ban Thường vụ Huyện ủy X")
         sent_orgs = [(s, k) for s, k in sent_orgs if not any(o.start <= s.start and s.end <= o.end and o.end - o.start > s.end - s.start
                                                             for o, _ in sent_orgs)]
-        organizers = [k for s, k in sent_orgs if s.end <= m.start() and not _part_of_post(doc, s)
-                      and not _AT.search(text, max(0, s.start - 8), s.start)]  # (not the venue: "tại Trung tâm Hội nghị tỉnh")
+        # held "do X tổ chức" (by X): X, whoever else the sentence names first
+        organizers = [k for s, k in sent_orgs if s.start >= m.end() and _BY.search(text, max(m.end(), s.start - 40), s.start)
+                      and _HELD.match(text, s.end, sent.end)][:1] or \
+            [k for s, k in sent_orgs if s.end <= m.start() and not _part_of_post(doc, s)
+             and not _AT.search(text, max(0, s.start - 8), s.start)  # (not the venue: "tại Trung tâm Hội nghị tỉnh")
+             and not _SOURCE.search(text, max(0, s.start - 10), s.start)]  # (nor the news it is told by: "Theo báo Tuổi trẻ")
         if not organizers:
             # "kỳ họp HĐND TP.HCM", "Hội nghị Ban Chấp hành ...", "ĐHĐCĐ thường niên 2017 của CTCP
             # Licogi 13": the body named right after the event word, or after its "của"
