@@ -9,9 +9,10 @@ syllable is taken for a second half, as before.
 
 from __future__ import annotations
 
+import importlib.util
 import pickle
 from functools import lru_cache
-from importlib import resources
+from pathlib import Path
 
 from .text import unify_tones
 
@@ -20,14 +21,16 @@ _DICTIONARIES = "pipeline/word_tokenize/models"
 
 @lru_cache(maxsize=1)
 def _words() -> frozenset[str]:
+    # found, not imported: importing underthesea loads 65 modules and 67 MB for a file of words
+    spec = importlib.util.find_spec("underthesea")
+    if spec is None or not spec.submodule_search_locations:
+        return frozenset()
+    models = Path(list(spec.submodule_search_locations)[0]) / _DICTIONARIES
     try:
-        models = resources.files("underthesea").joinpath(_DICTIONARIES)
-        for model in sorted(models.iterdir(), key=lambda p: p.name, reverse=True):
-            dictionary = model.joinpath("dictionary.bin")
-            if dictionary.is_file():
-                words = pickle.loads(dictionary.read_bytes())  # a set of str, from the installed package
-                return frozenset(unify_tones(w.lower()) for w in words if isinstance(w, str) and " " in w)
-    except (ModuleNotFoundError, OSError, pickle.UnpicklingError, EOFError):
+        for dictionary in sorted(models.glob("*/dictionary.bin"), reverse=True):
+            words = pickle.loads(dictionary.read_bytes())  # a set of str, from the installed package
+            return frozenset(unify_tones(w.lower()) for w in words if isinstance(w, str) and " " in w)
+    except (OSError, pickle.UnpicklingError, EOFError):
         pass
     return frozenset()
 
