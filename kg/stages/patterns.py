@@ -41,9 +41,9 @@ PLACE_TYPES = {
 }
 _TYPE_ALT = "|".join(sorted((re.escape(k) for k in PLACE_TYPES), key=len, reverse=True))
 # "huyện Quỳnh Lưu", "TP. Vinh", "Thị xã Cửa Lò"; the type word may be capitalised (not inside an
-# abbreviation: "Bộ TT&TT Phan Tâm" has no "TT Phan", thị trấn Phan).
+# abbreviation: "Bộ TT&TT Phan Tâm" has no "TT Phan", thị trấn Phan; nor "Sở VH-TT TP Đà Nẵng" a "TT TP").
 PLACE_NAME = rf"{CAP}(?:(?:[ ]+|[ ]?[-–][ ]?){CAP})*(?:[ ]+\d+)?"
-PLACE_RE = re.compile(rf"(?<![\w.&/])((?i:{_TYPE_ALT}))[ ]*(?<=[ .])({PLACE_NAME})")
+PLACE_RE = re.compile(rf"(?<![\w.&/-])((?i:{_TYPE_ALT}))[ ]*(?<=[ .])({PLACE_NAME})")
 # A bare level word with no name after it: "huyện", "tỉnh" (resolved to the home territory).
 BARE_LEVEL_RE = re.compile(rf"(?<![\w])((?i:tỉnh|huyện|xã|thị xã|thành phố|quận|phường|thị trấn)|TP\.?|TX\.?)(?![ ]+{CAP})(?!\w)(?![ ]+(?:hội|viên|đội|giao|táo|lộ|ủy|uỷ)\b)")
 
