@@ -344,3 +344,9 @@ def test_who_holds_a_meeting_is_who_it_is_held_by_not_the_news_that_tells_it(res
 
 def test_online_forums_and_blue_plates_are_no_meetings(res):
     assert doc_of(res, "Tin", "Chiều 8/2, hình ảnh xe gắn biển xanh đang xôn xao các diễn đàn mạng xã hội.").meetings == []
+
+
+def test_a_company_named_for_what_it_does_where_ends_at_the_province(res):
+    doc = doc_of(res, "Tin", "Ông A, Giám đốc Công ty CP Dịch vụ hàng không sân bay Đà Nẵng, cho biết. "
+                 "Công ty Hòa Bình mở rộng thị trường Đà Nẵng.")
+    assert {"Công ty CP Dịch vụ hàng không sân bay Đà Nẵng", "Công ty Hòa Bình"} <= org_labels(doc)

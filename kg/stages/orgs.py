@@ -57,6 +57,7 @@ _NAME_WORD = re.compile(r"[ ]+([^\s,.;:!?()\[\]\"“”‘’«»…]+)")
 _JOINER = re.compile(r"[ ]*(?:[-–&]|,)[ ]*(?=[" + UPPER + r"0-9])")
 _PLACE_AT = re.compile(PLACE_NAME)
 _STATE = re.compile(r"nước\b")
+_NAME_ENDS = re.compile(r"\s*(?:[,.;:!?()\"“”]|$)")
 # Words of a clause that no name has inside it, even when capitals follow: "Tập đoàn ROSATOM là OTEK"
 _CLAUSE_WORDS = {"là", "đã", "đang", "sẽ", "được", "bị", "vừa", "mới", "cũng", "đều", "không", "chưa", "vẫn", "còn",
                  "luôn", "rất"}
@@ -266,7 +267,7 @@ class OrgReader:
                             and not (legal_only and not lower):
                         break  # (but "Công ty TNHH MTV Điện lực Đà Nẵng": the name begins after its legal form)
                     if shape == "named" and lower and not self.norm[name_start:name_end].split()[-1][:1].isupper() \
-                            and not self._capital_soon(wm.end(1), end) and not self.ends_in_place(wm.start(1), end) and any(
+                            and not self._capital_soon(wm.end(1), end) and not self.ends_in_place(wm.start(1), end, bare=True) and any(
                                 w[:1].isupper() and w.lower() not in LEGAL_WORDS for w in self.norm[name_start:name_end].split()):
                         break  # "Công ty TNHH xây dựng Mai Phương Minh trúng thầu": the clause goes on
                     if shape == "named" and lower and not _FOREIGN.match(word) and len(so_far) >= 2 and all(w[:1].isupper() for w in so_far[-2:]) \
@@ -336,8 +337,9 @@ class OrgReader:
                 return (span.end, key) if unit is not None and unit.level == "country" else None
         return None
 
-    def ends_in_place(self, p: int, end: int) -> bool:
-        """Lower-case words up to a named place: "Trung tâm dạy nghề huyện Minh Hóa"."""
+    def ends_in_place(self, p: int, end: int, bare: bool = False) -> bool:
+        """Lower-case words up to a named place: "Trung tâm dạy nghề huyện Minh Hóa"; with `bare`,
+        also a province's bare name that ends the name ("... hàng không sân bay Đà Nẵng,")."""
         pos = p - 1
         for _ in range(MAX_NAME_WORDS + 1):
             found = self.place_at(pos, end, bare=False)
@@ -346,6 +348,9 @@ class OrgReader:
             if found and found[1] and (PLACE_RE.match(self.norm, pos + 1, end)
                                        or self.norm[max(0, pos - 4):pos].lower() == " của"):
                 return True  # "... huyện Minh Hóa", "... của tỉnh"
+            named = self.place_at(pos, end) if bare and pos > p - 1 else None
+            if named and named[1] and _NAME_ENDS.match(self.norm, named[0], end):
+                return True
             j = _JOINER.match(self.norm, pos, end)
             wm = _WORD_AT.match(self.norm, j.end(), end) if j else _NAME_WORD.match(self.norm, pos, end)
             if not wm or self._stops(wm.start(1), end, wm.group(1)):
