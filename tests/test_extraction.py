@@ -350,3 +350,9 @@ def test_a_company_named_for_what_it_does_where_ends_at_the_province(res):
     doc = doc_of(res, "Tin", "Ông A, Giám đốc Công ty CP Dịch vụ hàng không sân bay Đà Nẵng, cho biết. "
                  "Công ty Hòa Bình mở rộng thị trường Đà Nẵng.")
     assert {"Công ty CP Dịch vụ hàng không sân bay Đà Nẵng", "Công ty Hòa Bình"} <= org_labels(doc)
+
+
+def test_a_company_named_after_its_legal_form_in_lower_case(res):
+    doc = doc_of(res, "Tin", "Vườn cây mắc ca của Công ty trách nhiệm hữu hạn My Anh Khe Sanh được đánh giá cao. "
+                 "Công ty cổ phần thực phẩm Vĩnh Thành Đạt ký hợp đồng.")
+    assert {"Công ty trách nhiệm hữu hạn My Anh Khe Sanh", "Công ty cổ phần thực phẩm Vĩnh Thành Đạt"} <= org_labels(doc)

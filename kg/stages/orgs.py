@@ -52,6 +52,7 @@ _BYLINE = re.compile(r"^[A-ZĐ]*[ÀÁẢÃẠẰẮẲẴẶẦẤẨẪẬÈÉ�
 # a lower-case word of a foreign name ("báo Le Monde diplomatique"): no Vietnamese syllable is that long
 _FOREIGN = re.compile(r"^[a-z]{8,}$")
 _NUMBERED = re.compile(r"[ ]+số[ ]+\d+\b")
+LEGAL_FORMS = {"cổ phần", "trách nhiệm hữu hạn", "trách nhiệm hữu hạn một thành viên", "tnhh", "tnhh mtv", "cp", "mtv"}
 LEGAL_WORDS = {"cổ", "phần", "trách", "nhiệm", "hữu", "hạn", "tnhh", "cp", "mtv", "một", "thành", "viên", "tập", "đoàn"}
 _NAME_WORD = re.compile(r"[ ]+([^\s,.;:!?()\[\]\"“”‘’«»…]+)")
 _JOINER = re.compile(r"[ ]*(?:[-–&]|,)[ ]*(?=[" + UPPER + r"0-9])")
@@ -233,7 +234,7 @@ class OrgReader:
                     stop, place_key = self.country_at(stop, end)  # "Bộ Tư pháp Mỹ"
             elif following and nxt not in _CLAUSE_WORDS and (nxt[:1].isupper() or nxt[:1].isdigit() or nxt in self.abbrevs
                                 or self.ends_in_place(following.start(1), end)
-                                or (shape == "named" and self._capital_soon(following.end(1), end))):
+                                or (shape == "named" and self._capital_soon(*self._past_legal_form(following.start(1), end)))):
                 name_start = following.start(1)
                 name_end = stop = following.end(1)
                 words = 1
@@ -339,7 +340,8 @@ class OrgReader:
 
     def ends_in_place(self, p: int, end: int, bare: bool = False) -> bool:
         """Lower-case words up to a named place: "Trung tâm dạy nghề huyện Minh Hóa"; with `bare`,
-        also a province's bare name that ends the name ("... hàng không sân bay Đà Nẵng,")."""
+        also a province's bare name that ends the name, before punctuation or the next body ("...
+        hàng không sân bay Đà Nẵng, ...", "... sân bay Đà Nẵng Công ty TNHH ...")."""
         pos = p - 1
         for _ in range(MAX_NAME_WORDS + 1):
             found = self.place_at(pos, end, bare=False)
@@ -349,7 +351,7 @@ class OrgReader:
                                        or self.norm[max(0, pos - 4):pos].lower() == " của"):
                 return True  # "... huyện Minh Hóa", "... của tỉnh"
             named = self.place_at(pos, end) if bare and pos > p - 1 else None
-            if named and named[1] and _NAME_ENDS.match(self.norm, named[0], end):
+            if named and named[1] and (_NAME_ENDS.match(self.norm, named[0], end) or self.pat.match(self.norm, named[0] + 1, end)):
                 return True
             j = _JOINER.match(self.norm, pos, end)
             wm = _WORD_AT.match(self.norm, j.end(), end) if j else _NAME_WORD.match(self.norm, pos, end)
@@ -389,10 +391,23 @@ class OrgReader:
             return None
         return OrgHit(self.span(m.start(), stop), concept, self.text[m.start():m.end()], "", place_key)
 
-    def _capital_soon(self, p: int, end: int) -> bool:
+    def _past_legal_form(self, p: int, end: int) -> tuple[int, int, int]:
+        """(where the name's first word ends, end, how far a capital may come after it): past a
+        legal form ("cổ phần", "trách nhiệm hữu hạn") a capital may come a word later ("Công ty
+        cổ phần khai khoáng Sahara")."""
+        wm = _WORD_AT.match(self.norm, p, end)
+        stop = wm.end(1) if wm else p
+        skipped = []
+        while wm and wm.group(1).lower() in LEGAL_WORDS:
+            stop = wm.end(1)
+            skipped.append(wm.group(1).lower())
+            wm = _NAME_WORD.match(self.norm, stop, end)
+        return stop, end, 3 if " ".join(skipped) in LEGAL_FORMS else 2
+
+    def _capital_soon(self, p: int, end: int, reach: int = 2) -> bool:
         """A proper name goes on over lower-case words before its capitalised part ("Công ty TNHH
         xây dựng Mai Phương Minh"), but not into the clause ("Công ty X xây dựng nhà máy")."""
-        for _ in range(2):
+        for _ in range(reach):
             wm = _NAME_WORD.match(self.norm, p, end)
             if not wm:
                 return False
