@@ -356,3 +356,11 @@ def test_a_company_named_after_its_legal_form_in_lower_case(res):
     doc = doc_of(res, "Tin", "Vườn cây mắc ca của Công ty trách nhiệm hữu hạn My Anh Khe Sanh được đánh giá cao. "
                  "Công ty cổ phần thực phẩm Vĩnh Thành Đạt ký hợp đồng.")
     assert {"Công ty trách nhiệm hữu hạn My Anh Khe Sanh", "Công ty cổ phần thực phẩm Vĩnh Thành Đạt"} <= org_labels(doc)
+
+
+def test_a_way_of_working_is_no_meeting(res):
+    doc = doc_of(res, "Tin Quảng Trị", "Tỉnh đã và đang chỉ đạo ngành nông nghiệp quy hoạch diện tích trồng cây mắc ca, "
+                 "đồng thời làm việc với Công ty trách nhiệm hữu hạn My Anh hướng dẫn kỹ thuật cho bà con.")
+    assert doc.meetings == []
+    held = doc_of(res, "Tin Quảng Trị", "Bà Lê Thị Hoa đã làm việc với Công ty trách nhiệm hữu hạn My Anh về giống cây.")
+    assert len(held.meetings) == 1

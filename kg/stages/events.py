@@ -30,6 +30,7 @@ _WITH = re.compile(r"\b(?i:với|cùng)\s+(?:[^\W\d]+\s+){0,3}$|\b(?i:và)\s+$")
 _MORE_PLACES = re.compile(r"\s*(?:,|và)\s*(?:(?i:xã|phường|thị trấn|huyện|quận|thị xã)\s+)?[A-ZĐ]")
 _AT = re.compile(r"(?i)\b(?:tại|ở)\s+$")
 _OF = re.compile(r"(?i)\bcủa\s*$")
+_HABITUAL = re.compile(r"(?i)(?:đồng thời|thường xuyên|tiếp tục|đã và đang|luôn)(?:\s+\S+){0,3}\s+$")
 _SOURCE = re.compile(r"(?i)(?<!\w)theo\s+(?:báo\s+|đài\s+)?$")
 _BY = re.compile(r"(?i)(?<!\w)do\s+$")
 _HELD = re.compile(r"\s+(?:tổ chức|chủ trì|phối hợp tổ chức|đăng cai)\b")
@@ -152,9 +153,11 @@ def events(doc: Doc, res: Resources) -> None:
                      and not (d.year and doc.ref_year and d.year < doc.ref_year - 1)), None)
         attendees = _met_with(doc, text, m, sent_orgs + sent_people)
         etype = _event_type(res, m.group(0))
-        if not organizers and date is None and not (etype in HOSTED and [k for k in attendees if k in doc.entities
-                                                                          and doc.entities[k].kind == "org"]):
-            continue  # (a visit says whom it met: "bà X đã làm việc với Đại sứ quán Việt Nam")
+        if not organizers and date is None and (_HABITUAL.search(text, max(sent.start, m.start() - 40), m.start())
+                                                or not (etype in HOSTED and [k for k in attendees if k in doc.entities
+                                                                             and doc.entities[k].kind == "org"])):
+            continue  # (a visit says whom it met: "bà X đã làm việc với Đại sứ quán Việt Nam"; but "tỉnh đã
+            # và đang chỉ đạo ..., đồng thời làm việc với Công ty X" is a way of working, not a meeting)
         partners = attendees
         if etype in HOSTED:
             organizers, attendees = _hosts_and_guests(doc, text, m, sent_orgs, organizers, attendees)
