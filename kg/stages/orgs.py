@@ -234,7 +234,7 @@ class OrgReader:
                     stop, place_key = self.country_at(stop, end)  # "Bộ Tư pháp Mỹ"
             elif following and nxt not in _CLAUSE_WORDS and (nxt[:1].isupper() or nxt[:1].isdigit() or nxt in self.abbrevs
                                 or self.ends_in_place(following.start(1), end)
-                                or (shape == "named" and self._capital_soon(*self._past_legal_form(following.start(1), end)))):
+                                or (shape == "named" and self._capital_after(following.start(1), end))):
                 name_start = following.start(1)
                 name_end = stop = following.end(1)
                 words = 1
@@ -350,7 +350,7 @@ class OrgReader:
             if found and found[1] and (PLACE_RE.match(self.norm, pos + 1, end)
                                        or self.norm[max(0, pos - 4):pos].lower() == " của"):
                 return True  # "... huyện Minh Hóa", "... của tỉnh"
-            named = self.place_at(pos, end) if bare and pos > p - 1 else None
+            named = self.place_at(pos, end) if bare and pos > p - 1 else None  # (after a word at least)
             if named and named[1] and (_NAME_ENDS.match(self.norm, named[0], end) or self.pat.match(self.norm, named[0] + 1, end)):
                 return True
             j = _JOINER.match(self.norm, pos, end)
@@ -391,10 +391,9 @@ class OrgReader:
             return None
         return OrgHit(self.span(m.start(), stop), concept, self.text[m.start():m.end()], "", place_key)
 
-    def _past_legal_form(self, p: int, end: int) -> tuple[int, int, int]:
-        """(where the name's first word ends, end, how far a capital may come after it): past a
-        legal form ("cổ phần", "trách nhiệm hữu hạn") a capital may come a word later ("Công ty
-        cổ phần khai khoáng Sahara")."""
+    def _capital_after(self, p: int, end: int) -> bool:
+        """A capitalised word soon after the word at `p` — a word later than elsewhere past a legal
+        form ("Công ty cổ phần khai khoáng Sahara", "Công ty trách nhiệm hữu hạn My Anh")."""
         wm = _WORD_AT.match(self.norm, p, end)
         stop = wm.end(1) if wm else p
         skipped = []
@@ -402,7 +401,7 @@ class OrgReader:
             stop = wm.end(1)
             skipped.append(wm.group(1).lower())
             wm = _NAME_WORD.match(self.norm, stop, end)
-        return stop, end, 3 if " ".join(skipped) in LEGAL_FORMS else 2
+        return self._capital_soon(stop, end, reach=3 if " ".join(skipped) in LEGAL_FORMS else 2)
 
     def _capital_soon(self, p: int, end: int, reach: int = 2) -> bool:
         """A proper name goes on over lower-case words before its capitalised part ("Công ty TNHH
