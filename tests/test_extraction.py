@@ -364,3 +364,9 @@ def test_a_way_of_working_is_no_meeting(res):
     assert doc.meetings == []
     held = doc_of(res, "Tin Quảng Trị", "Bà Lê Thị Hoa đã làm việc với Công ty trách nhiệm hữu hạn My Anh về giống cây.")
     assert len(held.meetings) == 1
+
+
+def test_baos_that_are_half_a_word_are_no_newspapers(res):
+    doc = doc_of(res, "Tin", "Bộ thông báo rằng Việt Nam đạt mục tiêu. Ông không làm thủ tục khai báo Hải quan. "
+                 "Theo tờ báo New York Times, giám đốc Tình báo Quốc gia từ chức.")
+    assert {label for label in org_labels(doc) if label.startswith("Báo")} == {"Báo New York Times"}

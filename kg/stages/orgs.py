@@ -25,7 +25,7 @@ from ..model import Doc, Entity, Span
 from .shortforms import merge_short_forms
 from ..pipeline import Resources, stage
 from ..text import match_key, slugify, unify_tones
-from ..words import second_half
+from ..words import is_word, second_half
 from .names import GENERIC_TAILS, MAX_NAME_WORDS, STOP, STOP_COMPOUNDS, TYPE_WORD_LEVEL, _home_key, _type_of
 from .spans import SpanIndex
 from .patterns import BARE_LEVEL_RE, PLACE_NAME, PLACE_RE, SURNAME_NAME_RE, UPPER
@@ -575,7 +575,8 @@ def orgs(doc: Doc, res: Resources) -> None:
             if not m:
                 break
             inside_place = places.covers(m.start(), m.start() + 1, strict_start=True)
-            hit = None if inside_place or _inside_post(reader, m, posts) else reader.read(m, sent.end)  # "xã Ban Mế" is no "Ban"
+            hit = None if inside_place or _inside_post(reader, m, posts) or _inside_word(reader.norm, m) \
+                else reader.read(m, sent.end)  # "xã Ban Mế" is no "Ban", "thông báo rằng" no newspaper
             if hit is None:
                 pos = m.end()
                 continue
@@ -597,6 +598,17 @@ def orgs(doc: Doc, res: Resources) -> None:
                 proper.setdefault(ent.key, hit)
     _drop_places_inside(doc, named)
     merge_short_forms(doc, proper)
+
+
+def _inside_word(norm: str, m: re.Match) -> bool:
+    """Is "báo" (a newspaper) in lower case one half of a word with the syllable before or after it
+    ("thông báo rằng", "cảnh báo", "báo cáo", "báo chí")? (kg.words; "tờ báo X" is a newspaper)"""
+    if m.group(0) != "báo":
+        return False  # (other heads in lower case are mostly bodies named after a post: "Trưởng phòng Y tế")
+    before = norm[max(0, m.start() - 12):m.start()].split()
+    after = _WORD_AT.match(norm, m.end() + 1) if norm[m.end():m.end() + 1] == " " else None
+    return bool(before and norm[m.start() - 1:m.start()] == " " and before[-1].lower() != "tờ" and is_word(before[-1], "báo")) or \
+        bool(after and after.group(1)[:1].islower() and is_word("báo", after.group(1)))
 
 
 POST_HEADS = {"ban", "phòng", "sở", "Thanh tra"}  # heads the head pattern finds inside a post on purpose
