@@ -263,8 +263,10 @@ def test_a_comma_ends_an_organisation_name_unless_a_list_of_sectors_goes_on(res)
 
 def test_the_state_in_a_name_is_not_a_country_and_a_long_name_ends_on_a_whole_word(res):
     doc = doc_of(res, "Tin Hà Nội", "Ngân hàng Nhà nước Việt Nam ban hành thông tư. "
-                 "Cục Giám sát Chất lượng Kiểm nghiệm Kiểm dịch Quốc gia cho biết.")
-    assert {"Ngân hàng Nhà nước Việt Nam", "Cục Giám sát Chất lượng Kiểm nghiệm Kiểm dịch Quốc gia"} <= org_labels(doc)
+                 "Cục Giám sát Chất lượng Kiểm nghiệm Kiểm dịch Quốc gia cho biết. "
+                 "Trung tâm Nước sinh hoạt và Vệ sinh môi trường nông thôn Hà Nội họp.")
+    assert {"Ngân hàng Nhà nước Việt Nam", "Cục Giám sát Chất lượng Kiểm nghiệm Kiểm dịch Quốc gia",
+            "Trung tâm Nước sinh hoạt và Vệ sinh môi trường nông thôn thành phố Hà Nội"} <= org_labels(doc)
 
 
 def memberships(res, body, title="Tin Nghệ An"):

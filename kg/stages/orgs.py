@@ -285,7 +285,7 @@ class OrgReader:
                 else:  # the longest name read: not ending halfway through a word ("... Kiểm dịch Quốc gia")
                     last = self.norm[name_start:name_end].split()[-1]
                     half = _NAME_WORD.match(self.norm, stop, end)
-                    if last[:1].isupper() and half and half.group(1)[:1].islower() and self._second_half(last, half, end):
+                    if half and half.group(1)[:1].islower() and self._second_half(last, half, end):
                         name_end = stop = half.end(1)
                 if self.norm[name_start:name_end].split()[-1].lower() == "của" and self.place_at(name_end, end):
                     name_end = name_start + max(0, self.norm[name_start:name_end].rstrip().rfind(" "))  # "... của tỉnh"
