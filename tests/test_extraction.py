@@ -372,3 +372,8 @@ def test_baos_that_are_half_a_word_are_no_newspapers(res):
     doc = doc_of(res, "Tin", "Bộ thông báo rằng Việt Nam đạt mục tiêu. Ông không làm thủ tục khai báo Hải quan. "
                  "Theo tờ báo New York Times, giám đốc Tình báo Quốc gia từ chức.")
     assert {label for label in org_labels(doc) if label.startswith("Báo")} == {"Báo New York Times"}
+
+
+def test_a_clan_is_no_person(res):
+    doc = doc_of(res, "Tin Thái Bình", "Lễ hội có sự phối hợp tổ chức của dòng họ Trần Thái Bình. Ông Trần Văn Nam dự.")
+    assert {e.label for e in doc.entities.values() if e.kind == "person"} == {"Trần Văn Nam"}

@@ -24,7 +24,7 @@ _POST_CACHE: dict[int, re.Pattern] = {}
 # A name after these words names a street, a school, a prize or a temple, not a person here.
 _NOT_PERSON_BEFORE = re.compile(
     r"(?i)(?:đường|phố|cầu|trường|tuyến|giải|quỳ|quỹ|đền|chùa|tượng|hẻm|kiệt|ngõ|khu|bến|chợ|số|nhà|sân|"
-    r"công viên|quảng trường|lăng|tư tưởng|di tích|mang tên|tên|xã|phường|huyện|tỉnh|thôn|bản|làng)\s+$")
+    r"công viên|quảng trường|lăng|tư tưởng|di tích|mang tên|tên|xã|phường|huyện|tỉnh|thôn|bản|làng|dòng họ|dòng tộc|gia tộc)\s+$")
 _SEP = re.compile(r"\s*[,–—-]\s*|\s+")
 
 
