@@ -377,3 +377,10 @@ def test_baos_that_are_half_a_word_are_no_newspapers(res):
 def test_a_clan_is_no_person(res):
     doc = doc_of(res, "Tin Thái Bình", "Lễ hội có sự phối hợp tổ chức của dòng họ Trần Thái Bình. Ông Trần Văn Nam dự.")
     assert {e.label for e in doc.entities.values() if e.kind == "person"} == {"Trần Văn Nam"}
+
+
+def test_a_programme_qualified_twice_is_still_one_programme(res):
+    found = programmes(res, "Dự án Phát triển cây chè tại 3 huyện đạt kết quả. Tỉnh thực hiện Chương trình “Phát triển cây chè”. "
+                       "Tỉnh tổng kết Dự án Phát triển cây chè tại 3 huyện giai đoạn 2.")
+    assert list(found) == ["Phát triển cây chè"]
+    assert "Dự án Phát triển cây chè tại 3 huyện giai đoạn 2" in found["Phát triển cây chè"].alt_labels

@@ -77,15 +77,17 @@ def _read_name(norm: str, start: int, end: int, first_end: int, place_ends: set[
 
 def _merge_qualified(doc: Doc) -> None:
     """One programme for a name and the same name with a place or period after it: labels, runners and
-    places of the longer go to the shorter, which keeps the article's mentions."""
-    by_name = {match_key(p.name): p for p in doc.programs}
-    for prog in list(doc.programs):
+    places of the longer go to the shortest such name still standing (the longest are merged first, so
+    "X tại Y giai đoạn 2" goes to "X", not to "X tại Y" that goes there too)."""
+    qualifiers = [match_key(q) for q in _QUALIFIERS]
+    for prog in sorted(doc.programs, key=lambda p: -len(p.name)):
         name = match_key(prog.name)
-        for other_name, other in by_name.items():
+        for other in sorted(doc.programs, key=lambda p: len(p.name)):
+            other_name = match_key(other.name)
             if other is prog or not name.startswith(other_name + " "):
                 continue
             rest = name[len(other_name) + 1:]
-            if any(rest == q or rest.startswith(q + " ") for q in map(match_key, _QUALIFIERS)):
+            if any(rest == q or rest.startswith(q + " ") for q in qualifiers):
                 for label in [prog.name, *prog.alt_labels]:
                     if label not in other.alt_labels and label != other.name:
                         other.alt_labels.append(label)
