@@ -193,7 +193,7 @@ def read_operation(req, settings):
     if mimetype == "application/x-www-form-urlencoded":
         # read here rather than by werkzeug's form parser, which keeps what is not UTF-8 as text
         form = ImmutableMultiDict(parse_query_string(req.get_data(cache=True), "form"))
-        params = _merge(req.args, form)
+        params = _merge(_strict_args(req), form)
         if "query" in form and "update" in form:
             raise BadRequest("give either `query` or `update`, not both")
         if "update" in form:
@@ -206,11 +206,17 @@ def read_operation(req, settings):
             text = req.get_data(cache=True).decode("utf-8")
         except UnicodeDecodeError as exc:
             raise BadRequest(f"the request body is not UTF-8: {exc}") from None
-        return ("query" if mimetype.endswith("query") else "update"), text, req.args
+        return ("query" if mimetype.endswith("query") else "update"), text, _strict_args(req)
     raise UnsupportedMediaType(
         f"unsupported Content-Type {mimetype or '(none)'!r}: POST application/sparql-query, "
         "application/sparql-update or application/x-www-form-urlencoded"
     )
+
+
+def _strict_args(req):
+    """The query string's parameters, refused (400) when not UTF-8 (server.querystring): Flask's own
+    request keeps such escapes as text."""
+    return ImmutableMultiDict(parse_query_string(req.query_string))
 
 
 def _param(params, name: str) -> str | None:

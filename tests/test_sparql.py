@@ -361,6 +361,8 @@ def test_text_that_is_not_utf8_is_refused_not_stored_as_other_text(token_app):
     assert count(client.get("/sparql", query_string={"query": COUNT_NEW})) == 0
     r = client.get("/sparql?query=ASK+%7B+%3Fs+%3Fp+'%C3'+%7D")
     assert r.status_code == 400 and b"query string is not UTF-8" in r.data
+    r = client.post("/update?using-graph-uri=urn:%FF", data=INSERT, headers={"Content-Type": "application/sparql-update", **auth})
+    assert r.status_code == 400 and b"query string is not UTF-8" in r.data
     # UTF-8 escapes, and a malformed escape kept as written
     good = f"update=INSERT+DATA+%7B+GRAPH+<{EX}new>+%7B+<{EX}x>+<{EX}p>+'%E1%BB%A7y+ban+%zz'+%7D+%7D"
     assert client.post("/sparql", data=good, headers=form).status_code == 204
